@@ -1,0 +1,81 @@
+"""The application object: settings, engine, sessions. Built the same way by CLI, web and tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from kscity.errors import DatabaseUnavailable
+from kscity.settings import Settings
+
+
+def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
+    cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets its folder created and sane pragmas."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+@dataclass
+class App:
+    """One application: handed to every command, route and service caller."""
+
+    settings: Settings
+    engine: Engine = field(init=False)
+    session_factory: sessionmaker[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.engine = make_engine(self.settings.database_url)
+        self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+
+    def check_database(self) -> None:
+        """Fail with one clear error when the database cannot be reached."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except OperationalError as exc:
+            safe_url = self.engine.url.render_as_string(hide_password=True)
+            raise DatabaseUnavailable(
+                f"cannot reach the database at {safe_url}: {str(exc.orig).strip().splitlines()[0]}",
+                f"데이터베이스에 연결할 수 없습니다 ({safe_url}): {str(exc.orig).strip().splitlines()[0]}",
+            ) from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session in one transaction: commit on success, roll back on error."""
+        with self.session_factory() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading."""
+        with self.session_factory() as session:
+            yield session
+
+    def dispose(self) -> None:
+        """Release pooled connections."""
+        self.engine.dispose()
+
+
+def build_app(settings: Settings | None = None) -> App:
+    """Build the application from settings (environment by default)."""
+    return App(settings or Settings())

@@ -1,0 +1,84 @@
+"""What every command shares: the application object, output in text or JSON, and error handling."""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any, NoReturn
+
+from kscity.app import App, build_app
+from kscity.errors import KscityError
+from kscity.reference.errors import ReferenceFileError
+
+
+class OutputFormat(enum.StrEnum):
+    """How a command prints its result."""
+
+    text = "text"
+    json = "json"
+
+
+EXIT_REFUSED = 1  # the run finished but refused its input (e.g. an import with errors)
+EXIT_USAGE = 2  # unusable arguments, unknown names, unreachable database
+
+
+@cache
+def get_app() -> App:
+    """The one application object of this process, built from the environment."""
+    return build_app()
+
+
+def _default(obj: object) -> Any:
+    if isinstance(obj, datetime | date):
+        return obj.isoformat()
+    if isinstance(obj, Decimal):
+        return float(obj)
+    if isinstance(obj, set | frozenset | tuple):
+        return list(obj)
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump(mode="json")
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def dumps(obj: object) -> str:
+    """JSON text for a command's result (UTF-8, Korean kept readable)."""
+    return json.dumps(obj, ensure_ascii=False, indent=2, default=_default)
+
+
+def emit(obj: object, fmt: OutputFormat, text: Callable[[], str] | str | None = None) -> None:
+    """Print a result: JSON as is, or the text rendering when asked for text."""
+    if fmt is OutputFormat.json or text is None:
+        sys.stdout.write(dumps(obj) + "\n")
+    else:
+        sys.stdout.write((text() if callable(text) else text) + "\n")
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print one line to stderr and exit with the code."""
+    sys.stderr.write(message.rstrip() + "\n")
+    raise SystemExit(code)
+
+
+def cli_locale() -> str:
+    """The user's language for messages: KSCITY_LANG, else LANG starting with ko, else English."""
+    import os
+
+    lang = os.environ.get("KSCITY_LANG") or os.environ.get("LANG", "")
+    return "ko" if lang.lower().startswith("ko") else "en"
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn kscity errors into one line on stderr and exit 2, never a traceback."""
+    try:
+        yield
+    except KscityError as exc:
+        fail(f"error: {exc.message(cli_locale())}", EXIT_USAGE)
+    except ReferenceFileError as exc:
+        fail(f"error: reference data refused, nothing was loaded: {exc}", EXIT_USAGE)

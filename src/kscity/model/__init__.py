@@ -1,0 +1,1 @@
+"""Domain types shared by the pure core and the shells."""

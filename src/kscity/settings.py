@@ -1,0 +1,24 @@
+"""Settings from the environment (prefix KSCITY_), one object for CLI, web and tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DB_PATH = Path("var") / "kscity.db"
+
+
+class Settings(BaseSettings):
+    """Runtime settings; every field can be set as KSCITY_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="KSCITY_", extra="ignore")
+
+    database_url: str = f"sqlite:///{DEFAULT_DB_PATH}"
+    admin_token: str = "change-me"
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "kscity@localhost"
+    max_upload_bytes: int = 2 * 1024**3
+    max_fund_paths: int = 2_000_000
+    shared_data_dir: Path | None = None

@@ -1,0 +1,1 @@
+"""The store: SQLAlchemy tables, query functions (which never commit) and Alembic migrations."""

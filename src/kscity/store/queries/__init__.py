@@ -1,0 +1,1 @@
+"""Query functions per aggregate; they never commit."""

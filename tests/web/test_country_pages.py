@@ -1,0 +1,33 @@
+"""Country pages render in Korean and English, with the plan's sections and an empty pipeline state."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_country_page_in_both_languages(client: TestClient) -> None:
+    en = client.get("/countries/KEN?lang=en")
+    ko = client.get("/countries/KEN?lang=ko")
+    assert en.status_code == ko.status_code == 200
+    assert "Business environment" in en.text and "Kenya" in en.text and "EDCF: eligible" in en.text
+    assert "사업 환경" in ko.text and "케냐" in ko.text and "지원 가능" in ko.text
+    assert "No opportunities for this country yet" in en.text
+
+
+def test_accept_language_picks_the_default(client: TestClient) -> None:
+    r = client.get("/countries/IRQ", headers={"accept-language": "en-US,en;q=0.9"})
+    assert "Iraq" in r.text and 'lang="en"' in r.text
+    r = client.get("/countries/IRQ", headers={"accept-language": "ko-KR"})
+    assert "이라크" in r.text and 'lang="ko"' in r.text
+
+
+def test_list_filters_and_search_jump(client: TestClient) -> None:
+    r = client.get("/countries?group=new_southern&lang=en")
+    assert r.status_code == 200 and "/countries/VNM" in r.text and "/countries/KEN" not in r.text
+    jump = client.get("/countries?q=Kenia", follow_redirects=False)
+    assert jump.status_code == 303 and jump.headers["location"] == "/countries/KEN"
+
+
+def test_unknown_country_page_is_404_page(client: TestClient) -> None:
+    r = client.get("/countries/ATL?lang=en", headers={"accept": "text/html"})
+    assert r.status_code == 404 and "<html" in r.text

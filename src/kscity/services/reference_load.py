@@ -56,7 +56,7 @@ def _digest(directory: Path | None, names: tuple[str, ...]) -> str:
     root = directory if directory is not None else files("kscity.reference")
     h = hashlib.sha256()
     for name in names:
-        h.update((root / name).read_bytes())  # type: ignore[operator]
+        h.update((root / name).read_bytes())
     return h.hexdigest()
 
 
@@ -109,12 +109,13 @@ def _write(session: Session, group: str, data: ref.ReferenceData) -> int:
     if group == "reference_cases":
         session.execute(delete(ReferenceCaseCountryRow))
         details = {d.key: d for d in data.case_details}
-        for c in data.cases:
-            payload = _plain(c) | {"detail": _plain(details.get(c.key))}
-            session.merge(ReferenceCaseRow(key=c.key, name_en=c.name_en, name_ko=c.name_ko, archetype=c.archetype,
-                                           data=payload))
+        for case in data.cases:
+            payload = _plain(case) | {"detail": _plain(details.get(case.key))}
+            session.merge(ReferenceCaseRow(key=case.key, name_en=case.name_en, name_ko=case.name_ko,
+                                           archetype=case.archetype, data=payload))
         session.flush()
-        session.add_all(ReferenceCaseCountryRow(case_key=c.key, iso3=iso3) for c in data.cases for iso3 in c.countries)
+        session.add_all(ReferenceCaseCountryRow(case_key=case.key, iso3=iso3)
+                        for case in data.cases for iso3 in case.countries)
         return len(data.cases)
     if group == "instruments":
         for inst in data.instruments:

@@ -13,10 +13,11 @@ def _text(p: dict[str, Any], locale: str) -> str:
     ko = locale == "ko"
     name = p["name"]["ko"] if ko else p["name"]["en"]
     k = p["korea"]
+    risk = p["oecd_risk"] if p["oecd_risk"] is not None else p["oecd_status"]
     lines = [
         f"{name} ({p['iso3']})",
         f"  {'소득그룹' if ko else 'Income group'}: {p['income_group'] or '-'}   "
-        f"{'OECD 국가신용도' if ko else 'OECD risk'}: {p['oecd_risk'] if p['oecd_risk'] is not None else p['oecd_status']}",
+        f"{'OECD 국가신용도' if ko else 'OECD risk'}: {risk}",
         f"  {'솔루션 수준' if ko else 'Solution level'}: "
         f"{p['business_environment']['solution_level']['reason']['ko' if ko else 'en']}",
         f"  MOU: {k['mou'] or '-'}   KOTRA: {k['kotra_centre'] or '-'}   KIND: {'O' if k['kind_centre'] else '-'}",

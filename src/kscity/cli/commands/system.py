@@ -14,7 +14,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def init(
-        sample: Annotated[bool, typer.Option("--sample", help="Also load the sample catalogue (made-up firms).")] = False,
+        sample: Annotated[bool, typer.Option("--sample", help="Also load the sample catalogue (made-up firms).")
+                          ] = False,
         fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text,
     ) -> None:
         """Migrate the database and load the shipped reference data (a second run changes nothing)."""
@@ -25,7 +26,8 @@ def register(app: typer.Typer) -> None:
             report = initialise(kapp, sample=sample)
         emit(report, fmt, lambda: "\n".join(
             [f"database: {report['database']}"]
-            + [f"  {f['file']}: {f['rows']} rows ({'loaded' if f['changed'] else 'unchanged'})" for f in report["files"]]
+            + [f"  {f['file']}: {f['rows']} rows ({'loaded' if f['changed'] else 'unchanged'})"
+               for f in report["files"]]
             + ([f"sample catalogue: {report['sample_firms']} firms (sample data)"] if sample else [])
         ))
 

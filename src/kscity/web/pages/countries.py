@@ -47,8 +47,9 @@ def countries_page(
     ko = request_locale(request) == "ko"
     group_options = [(k, v[1] if ko else v[0]) for k, v in PLAN_GROUPS.items()]
     risk_options = [(str(i), str(i)) for i in range(8)]
-    return render(request, template, {"rows": rows, "filters": filters, "group_options": group_options, "groups": PLAN_GROUPS,
-                                      "risk_options": risk_options})
+    context = {"rows": rows, "filters": filters, "group_options": group_options, "groups": PLAN_GROUPS,
+               "risk_options": risk_options}
+    return render(request, template, context)
 
 
 @router.get("/countries/{iso3}", response_class=HTMLResponse)

@@ -23,4 +23,5 @@ def home(request: Request) -> Response:
 def sources(request: Request) -> Response:
     """Where every shipped fact comes from (reference/SOURCES.md, shown as text)."""
     text = (files("kscity.reference") / "SOURCES.md").read_text(encoding="utf-8")
-    return render(request, "sources.html", {"sources": Markup("<pre class='ks-pre'>") + escape(text) + Markup("</pre>")})
+    shown = Markup("<pre class='ks-pre'>") + escape(text) + Markup("</pre>")
+    return render(request, "sources.html", {"sources": shown})

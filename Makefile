@@ -13,18 +13,19 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 init: $(STAMP)
-	$(BIN)/kscity init
+	$(BIN)/kscity init --sample
 
 run: init
 	$(BIN)/kscity serve --host 127.0.0.1 --port 8000
 
-# Debian's Chromium for the browser tests (never a downloaded browser).
+# Debian's Chromium for the browser tests (never a downloaded browser), poppler and the Nanum CJK font for PDFs.
 browser:
 	@test -x /usr/bin/chromium || (apt-get install -y -qq chromium >/dev/null 2>&1 || \
 	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)) || \
 	  { echo "could not install Debian's chromium (apt-get install chromium)"; exit 1; }
-	@command -v pdftotext >/dev/null || apt-get install -y -qq poppler-utils >/dev/null 2>&1 || \
-	  (apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null)
+	@(command -v pdftotext >/dev/null && test -d /usr/share/fonts/truetype/nanum) || \
+	  apt-get install -y -qq poppler-utils fonts-nanum >/dev/null 2>&1 || \
+	  (apt-get update -qq && apt-get install -y -qq poppler-utils fonts-nanum >/dev/null)
 
 test: $(STAMP) browser
 	$(BIN)/pytest -q -p no:cacheprovider

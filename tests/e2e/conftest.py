@@ -29,7 +29,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`kscity init --sample` then `kscity serve` on a free port; yields the base URL."""
     db = tmp_path_factory.mktemp("e2e") / "kscity.db"
     env = dict(os.environ, KSCITY_DATABASE_URL=f"sqlite:///{db}", KSCITY_ADMIN_TOKEN="e2e-token")
-    init = subprocess.run([sys.executable, "-m", "kscity.cli", "init"], env=env, capture_output=True,
+    init = subprocess.run([sys.executable, "-m", "kscity.cli", "init", "--sample"], env=env, capture_output=True,
                           text=True, timeout=300)
     assert init.returncode == 0, init.stderr
     port = _free_port()

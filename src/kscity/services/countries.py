@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -11,6 +10,7 @@ from kscity.core.country_search import CountryName, find_country
 from kscity.core.eligibility import CountryTerms, EligibilitySettings, ProjectTerms, eligible_instruments
 from kscity.core.strategy import solution_level
 from kscity.errors import InvalidInput, NotFound
+from kscity.services.opportunities import pipeline_summary
 from kscity.store.queries import countries as q
 from kscity.store.tables.reference import CountryRow
 
@@ -25,17 +25,6 @@ KOTRA_SECTORS = {"smart_infrastructure": ("Smart infrastructure (transport, ener
                  "welfare_services": ("Welfare and services (e-government, medical, education)",
                                       "복지·서비스(전자정부·의료·교육)"),
                  "disaster_safety": ("Disaster and safety (policing, disaster, safety)", "재난·안전(치안·재난·안전)")}
-
-# The pipeline area plugs its per-country summary in here, so this module does not import it.
-PipelineSummary = Callable[[Session, str], dict[str, Any]]
-_pipeline_summary: PipelineSummary | None = None
-
-
-def set_pipeline_summary(fn: PipelineSummary) -> None:
-    """Let the opportunity pipeline provide the country page's pipeline section."""
-    global _pipeline_summary
-    _pipeline_summary = fn
-
 
 class AmbiguousCountry(InvalidInput):
     """A query that fits several countries equally well."""
@@ -115,8 +104,7 @@ def country_profile(*, session: Session, query: str, project: ProjectTerms | Non
                              **{k: c.data.get(k) for k in ("summary_en", "summary_ko", "status_en", "status_ko",
                                                           "value_krw_eok")}}
                             for c in q.cases_for(session, row.iso3)],
-        "pipeline": _pipeline_summary(session, row.iso3) if _pipeline_summary else
-        {"opportunities": 0, "by_service": [], "by_stage": [], "value_usd": 0.0},
+        "pipeline": pipeline_summary(session=session, iso3=row.iso3),
     })
     return profile
 

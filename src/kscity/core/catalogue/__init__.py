@@ -1,0 +1,1 @@
+"""Pure catalogue logic: registration numbers, row validation and mapping, synthetic generation."""

@@ -1,0 +1,107 @@
+"""What readers yield: accepted items (a Notice and its payload) and rejected items (reasons in plain words)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import orjson
+
+from kscity.model.opportunity import Notice
+
+# (currency ISO 4217, year) → US dollars per one unit of that currency, or None when unknown
+FxLookup = Callable[[str, int], float | None]
+
+
+@dataclass(frozen=True)
+class ReadError:
+    """One problem with an input: where it is (file, position, ocid) and what is wrong, in English and Korean."""
+
+    where: str
+    message: str
+    message_ko: str = ""
+    path: str = ""  # JSON path or XML element of the offending field, when there is one
+
+    def as_dict(self) -> dict[str, str]:
+        """The {where, message} shape of the ingest report."""
+        return {"where": self.where, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A release, TED notice or row that passed the checks, normalised to a Notice."""
+
+    notice: Notice
+    payload: dict[str, Any]  # the release as upgraded to OCDS 1.1 (OCDS), or the source fields (TED, tables)
+    ocid: str
+    release_id: str  # OCDS release id; TED notice number; row id for tables
+    content_hash: str  # sha256 of the item exactly as read (canonical JSON or raw XML bytes)
+    position: str  # "releases[12]", "line 4", "row 7", "notice"
+    is_compiled: bool = False  # a record's compiledRelease, used when the record carried no full releases
+    upgraded: bool = False  # OCDS 1.0 upgraded to 1.1
+    kind: Literal["accepted"] = "accepted"
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """An item (or a whole file) that cannot be used, kept with its raw payload or a text snippet and reasons."""
+
+    position: str
+    errors: tuple[ReadError, ...]
+    ocid: str | None = None
+    release_id: str | None = None
+    payload: dict[str, Any] | None = None
+    snippet: str = ""
+    kind: Literal["rejected"] = "rejected"
+
+
+ReadItem = Accepted | Rejected
+
+
+@dataclass
+class FileSummary:
+    """Counts for one file's report: the detected format, accepted and rejected items, file-level errors."""
+
+    path: str
+    format: str = "unknown"
+    accepted: int = 0
+    rejected: int = 0
+    errors: list[ReadError] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain dict for JSON reports."""
+        return {
+            "path": self.path,
+            "format": self.format,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+def content_hash(value: dict[str, Any] | bytes) -> str:
+    """A sha256 of the item as read: key order does not matter, any value change does."""
+    if isinstance(value, bytes):
+        return hashlib.sha256(value).hexdigest()
+    try:
+        data = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # integers beyond 64 bits, which JSON allows and orjson does not
+        data = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    return hashlib.sha256(data).hexdigest()
+
+
+def snippet_of(value: object, limit: int = 500) -> str:
+    """A short text of a payload for a quarantine listing."""
+    if isinstance(value, bytes):
+        text = value[:limit].decode("utf-8", errors="replace")
+    elif isinstance(value, str):
+        text = value[:limit]
+    else:
+        try:
+            text = orjson.dumps(value).decode()[:limit]
+        except TypeError:
+            text = repr(value)[:limit]
+    return text

@@ -1,0 +1,162 @@
+"""kscity's own checks on the OCDS fields it relies on, and optional full JSON-schema validation, in plain words.
+
+Every error names the JSON path, what was expected and what came, e.g.
+"tender.value.amount must be a number, got 'N/A'".
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pycountry
+from jsonschema import Draft4Validator
+from jsonschema.exceptions import ValidationError
+
+from kscity.ingest.items import ReadError
+
+_DATE_KEYS_SUFFIX = ("Date", "date")
+
+
+@lru_cache(maxsize=1)
+def _currencies() -> frozenset[str]:
+    return frozenset(c.alpha_3 for c in pycountry.currencies)
+
+
+def is_currency(code: object) -> bool:
+    """True for an ISO 4217 alphabetic code such as 'EUR'."""
+    return isinstance(code, str) and code in _currencies()
+
+
+def parse_datetime(value: str) -> datetime | None:
+    """An ISO 8601 date or date-time ('2017-05-27', '2014-12-17T16:44:56Z', with offsets); None if not ISO."""
+    text = value.strip()
+    if len(text) < 10 or text[4] != "-" or text[7] != "-":
+        return None  # fromisoformat in 3.11 also takes '20180507', which OCDS does not allow
+    try:
+        return datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        try:
+            return datetime.combine(date.fromisoformat(text[:10]), datetime.min.time()) if len(text) == 10 else None
+        except ValueError:
+            return None
+
+
+def _show(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _type_name(value: object) -> str:
+    return {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null"}.get(
+        type(value), "a number"
+    )
+
+
+def _walk(node: Any, path: str, where: str, errors: list[ReadError]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            sub = f"{path}.{key}" if path else key
+            # OCDS 1.0 used "amount" for Value objects too (transactions, planning.budget): those are walked
+            if key == "amount" and (isinstance(value, bool) or not isinstance(value, dict | list | int | float | None)):
+                errors.append(
+                    ReadError(
+                        where,
+                        f"{sub} must be a number, got {_show(value)}",
+                        f"{sub}는 숫자여야 합니다 (받은 값 {_show(value)})",
+                        sub,
+                    )
+                )
+            elif key == "currency" and value is not None and not is_currency(value):
+                errors.append(
+                    ReadError(
+                        where,
+                        f"{sub} must be an ISO 4217 currency code such as 'EUR', got {_show(value)}",
+                        f"{sub}는 'EUR' 같은 ISO 4217 통화 코드여야 합니다 (받은 값 {_show(value)})",
+                        sub,
+                    )
+                )
+            elif key.endswith(_DATE_KEYS_SUFFIX) and isinstance(value, str) and value.strip():
+                if parse_datetime(value) is None:
+                    errors.append(
+                        ReadError(
+                            where,
+                            f"{sub} must be an ISO 8601 date such as '2019-06-27T00:00:00Z', got {_show(value)}",
+                            f"{sub}는 '2019-06-27T00:00:00Z' 같은 ISO 8601 날짜여야 합니다 (받은 값 {_show(value)})",
+                            sub,
+                        )
+                    )
+            elif isinstance(value, dict | list):
+                _walk(value, sub, where, errors)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            if isinstance(value, dict | list):
+                _walk(value, f"{path}[{index}]", where, errors)
+
+
+def check_release(release: object, where: str) -> list[ReadError]:
+    """kscity's checks: an object with ocid and id, numeric amounts, ISO 4217 currencies, ISO 8601 dates."""
+    if not isinstance(release, dict):
+        return [
+            ReadError(
+                where,
+                f"a release must be a JSON object, got {_type_name(release)}",
+                f"릴리스는 JSON 객체여야 합니다 (받은 값: {_type_name(release)})",
+            )
+        ]
+    errors: list[ReadError] = []
+    for key, ko in (("ocid", "ocid"), ("id", "id")):
+        value = release.get(key)
+        if not isinstance(value, str) or not value.strip():
+            got = "nothing" if value is None else _show(value)
+            errors.append(
+                ReadError(
+                    where, f"{key} is required (text), got {got}", f"{ko}가 필요합니다 (텍스트, 받은 값 {got})", key
+                )
+            )
+    _walk(release, "", where, errors)
+    return errors
+
+
+class SchemaChecker:
+    """Full JSON-schema validation against a local OCDS release schema (never fetched from the internet)."""
+
+    def __init__(self, schema_path: Path) -> None:
+        with open(schema_path, encoding="utf-8") as handle:
+            schema = json.load(handle)
+        # release-schema.json only refers to its own #/definitions, so no resolver can reach the network
+        self._validator = Draft4Validator(schema)
+
+    def check(self, release: dict[str, Any], where: str) -> list[ReadError]:
+        """Schema errors in plain words, at most 20 per release."""
+        out: list[ReadError] = []
+        for error in self._validator.iter_errors(release):
+            out.append(_schema_error(error, where))
+            if len(out) >= 20:
+                break
+        return out
+
+
+def _schema_error(error: ValidationError, where: str) -> ReadError:
+    path = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in error.absolute_path).replace(".[", "[")
+    label = path or "the release"
+    if error.validator == "type":
+        expected = (
+            error.validator_value if isinstance(error.validator_value, str) else " or ".join(error.validator_value)
+        )
+        en = f"{label} must be of type {expected}, got {_show(error.instance)}"
+        ko = f"{label}의 형식은 {expected}이어야 합니다 (받은 값 {_show(error.instance)})"
+    elif error.validator == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else error.message
+        en = f"{label} is missing the required field '{missing}'"
+        ko = f"{label}에 필수 항목 '{missing}'이 없습니다"
+    elif error.validator == "enum":
+        en = f"{label} must be one of {error.validator_value}, got {_show(error.instance)}"
+        ko = f"{label}는 {error.validator_value} 중 하나여야 합니다 (받은 값 {_show(error.instance)})"
+    else:
+        en = f"{label}: {error.message}"
+        ko = f"{label}: 스키마 위반 ({error.validator})"
+    return ReadError(where, en, ko, path)

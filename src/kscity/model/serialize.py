@@ -1,0 +1,43 @@
+"""Notices to and from plain JSON, for storage and APIs (dates as ISO strings)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+
+from kscity.model.opportunity import Document, ItemCode, Notice, SourceRef
+
+
+def _iso(v: date | datetime | None) -> str | None:
+    return v.isoformat() if v is not None else None
+
+
+def _dt(v: Any) -> datetime | None:
+    return datetime.fromisoformat(v) if isinstance(v, str) and v else None
+
+
+def notice_to_json(n: Notice) -> dict[str, Any]:
+    """A Notice as a JSON-ready dict."""
+    d = asdict(n)
+    d["source"]["published"] = _iso(n.source.published)
+    for key in ("published", "tender_deadline", "tender_start"):
+        d[key] = _iso(getattr(n, key))
+    return d
+
+
+def notice_from_json(d: dict[str, Any]) -> Notice:
+    """The Notice stored by notice_to_json."""
+    src = d["source"]
+    start = d.get("tender_start")
+    return Notice(
+        ocid=d["ocid"],
+        source=SourceRef(src["source"], src["notice_id"], src.get("url", ""), _dt(src.get("published"))),
+        title=d.get("title", ""), description=d.get("description", ""), language=d.get("language", ""),
+        country=d.get("country"), buyer=d.get("buyer", ""), procurement_method=d.get("procurement_method", ""),
+        stage=d.get("stage", "tender"), value=d.get("value"), currency=d.get("currency"), value_usd=d.get("value_usd"),
+        published=_dt(d.get("published")), tender_deadline=_dt(d.get("tender_deadline")),
+        tender_start=date.fromisoformat(start[:10]) if isinstance(start, str) and start else None,
+        items=tuple(ItemCode(**i) for i in d.get("items", ())),
+        documents=tuple(Document(**x) for x in d.get("documents", ())),
+    )

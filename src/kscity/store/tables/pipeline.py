@@ -1,0 +1,112 @@
+"""Pipeline tables: import runs and files, stored releases/notices, quarantine, opportunities and their sources."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kscity.store.tables.base import Base
+
+
+class ImportFileRow(Base):
+    """One file of one import: its format, counts, errors and how far it got (for resuming)."""
+
+    __tablename__ = "import_file"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    path: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(120))
+    format: Mapped[str] = mapped_column(String(60), default="unknown")
+    status: Mapped[str] = mapped_column(String(20), default="running")  # running, done, failed
+    items_seen: Mapped[int] = mapped_column(Integer, default=0)
+    ingested: Mapped[int] = mapped_column(Integer, default=0)
+    quarantined: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list[Any]] = mapped_column(default=list)
+    started_at: Mapped[datetime] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column()
+
+
+class ReleaseRow(Base):
+    """One stored release (OCDS) or notice (TED, table row), exactly once per (ocid, release id, content)."""
+
+    __tablename__ = "release"
+    __table_args__ = (UniqueConstraint("ocid", "release_id", name="uq_release_ocid_release_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ocid: Mapped[str] = mapped_column(String(300), index=True)
+    release_id: Mapped[str] = mapped_column(String(300))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20))  # ocds, compiled, ted, tabular
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    notice: Mapped[dict[str, Any]] = mapped_column()  # the normalised Notice of this item, as JSON
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("import_file.id", ondelete="SET NULL"))
+    position: Mapped[str] = mapped_column(String(200), default="")
+
+
+class QuarantineRow(Base):
+    """An item that could not be used, kept with its raw payload and the reasons."""
+
+    __tablename__ = "quarantine"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("import_file.id", ondelete="CASCADE"), index=True)
+    position: Mapped[str] = mapped_column(String(200))
+    ocid: Mapped[str | None] = mapped_column(String(300))
+    release_id: Mapped[str | None] = mapped_column(String(300))
+    payload: Mapped[dict[str, Any] | None] = mapped_column()
+    snippet: Mapped[str] = mapped_column(Text, default="")
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)  # a re-run adds no second copy
+
+
+class OpportunityRow(Base):
+    """One project, compiled from one or more notices across sources, classified into a service."""
+
+    __tablename__ = "opportunity"
+    __table_args__ = (Index("ix_opportunity_country_service", "country", "service"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ocid: Mapped[str] = mapped_column(String(300), unique=True)  # the first notice's id; stable
+    title: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(20), default="")
+    country: Mapped[str | None] = mapped_column(String(3), index=True)
+    buyer: Mapped[str] = mapped_column(Text, default="")
+    procurement_method: Mapped[str] = mapped_column(String(60), default="")
+    stage: Mapped[str] = mapped_column(String(20), default="tender", index=True)
+    value: Mapped[float | None] = mapped_column(Float)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    value_usd: Mapped[float | None] = mapped_column(Float)
+    published: Mapped[datetime | None] = mapped_column()
+    tender_deadline: Mapped[datetime | None] = mapped_column(index=True)
+    items: Mapped[list[Any]] = mapped_column(default=list)
+    documents: Mapped[list[Any]] = mapped_column(default=list)
+    service: Mapped[str] = mapped_column(String(40), default="not_smart_city", index=True)
+    sub_solution: Mapped[str | None] = mapped_column(String(60))
+    class_score: Mapped[float] = mapped_column(Float, default=0.0)
+    class_method: Mapped[str] = mapped_column(String(10), default="none")
+    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class NoticeLinkRow(Base):
+    """Which notice (an ocid of a source) belongs to which opportunity, and how sure the link is."""
+
+    __tablename__ = "notice_link"
+    ocid: Mapped[str] = mapped_column(String(300), primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(120))
+    url: Mapped[str] = mapped_column(Text, default="")
+    link_score: Mapped[float] = mapped_column(Float, default=1.0)
+    link_reasons: Mapped[list[Any]] = mapped_column(default=list)
+    notice: Mapped[dict[str, Any]] = mapped_column()  # the compiled notice of this ocid, as JSON
+
+
+class LinkKeyRow(Base):
+    """Blocking keys of each linked notice, so a new notice is compared with a few candidates, not all."""
+
+    __tablename__ = "link_key"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    ocid: Mapped[str] = mapped_column(ForeignKey("notice_link.ocid", ondelete="CASCADE"), primary_key=True)

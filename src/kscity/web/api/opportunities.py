@@ -1,0 +1,80 @@
+"""JSON API for opportunities and imports (multipart upload runs the same ingest service as the CLI)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, UploadFile
+
+from kscity.errors import InvalidInput
+from kscity.services.ingest import ingest_paths
+from kscity.services.opportunities import import_detail, list_imports, opportunity_detail, search_opportunities
+from kscity.web.deps import AppDep, SessionDep
+
+router = APIRouter(tags=["opportunities"])
+
+
+@router.get("/api/opportunities", summary="Search opportunities")
+def get_opportunities(
+    session: SessionDep,
+    country: Annotated[str | None, Query(min_length=3, max_length=3, description="ISO3")] = None,
+    service: Annotated[str | None, Query(description="Service id, smart_city or not_smart_city")] = None,
+    stage: Annotated[Literal["planning", "tender", "award", "contract", "implementation"] | None, Query()] = None,
+    open: Annotated[bool, Query(description="Only tenders whose deadline is ahead")] = False,
+    q: Annotated[str | None, Query(description="Full-text words")] = None,
+    sort: Annotated[Literal["deadline", "value", "published", "title"], Query()] = "deadline",
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=1000)] = 50,
+) -> dict[str, Any]:
+    """Opportunities with filters, full-text search, sorting and pagination."""
+    return search_opportunities(session=session, country=country, service=service, stage=stage, open_only=open, q=q,
+                                sort=sort, page=page, per_page=per_page)
+
+
+@router.get("/api/opportunities/{ocid:path}", summary="One opportunity with its sources",
+            responses={404: {"description": "Unknown ocid (problem+json)"}})
+def get_opportunity(ocid: str, session: SessionDep) -> dict[str, Any]:
+    """Sources, classification with evidence, items, documents."""
+    return opportunity_detail(session=session, ocid=ocid)
+
+
+@router.post("/api/imports", summary="Upload files of notices to ingest", status_code=201)
+def post_imports(kapp: AppDep, files: list[UploadFile], source: Annotated[str | None, Query()] = None
+                 ) -> dict[str, Any]:
+    """Multipart upload of OCDS/TED/CSV/XLSX files; one report per file, as `kscity ingest` prints."""
+    if not files:
+        raise InvalidInput("no file was uploaded", "업로드된 파일이 없습니다")
+    limit = kapp.settings.max_upload_bytes
+    with tempfile.TemporaryDirectory(prefix="kscity-upload-") as tmp:
+        saved: list[Path] = []
+        for i, f in enumerate(files):
+            name = Path(f.filename or f"upload-{i}").name or f"upload-{i}"
+            target = Path(tmp) / f"{i:03d}-{name}"
+            with target.open("wb") as out:
+                shutil.copyfileobj(f.file, out, length=1024 * 1024)
+            if target.stat().st_size > limit:
+                raise InvalidInput(f"{name}: {target.stat().st_size:,} bytes is over the upload limit of {limit:,}",
+                                   f"{name}: 업로드 한도({limit:,} 바이트)를 넘습니다")
+            saved.append(target)
+        report = ingest_paths(kapp, saved, source=source)
+    for f, original, tmp_path in zip(report["files"], files, saved, strict=True):
+        f["path"] = original.filename
+        for e in f["errors"]:
+            e["where"] = e["where"].replace(str(tmp_path), original.filename or tmp_path.name)
+    return report
+
+
+@router.get("/api/imports", summary="Recent imports")
+def get_imports(session: SessionDep) -> list[dict[str, Any]]:
+    """Recent import files with their counts."""
+    return list_imports(session=session)
+
+
+@router.get("/api/imports/{import_id}", summary="One import with its quarantine",
+            responses={404: {"description": "Unknown import (problem+json)"}})
+def get_import(import_id: int, session: SessionDep) -> dict[str, Any]:
+    """An import file's report and quarantined items with reasons and raw payloads."""
+    return import_detail(session=session, import_id=import_id)

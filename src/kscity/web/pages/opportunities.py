@@ -1,0 +1,86 @@
+"""Opportunity pages (list with filters and sorting, one opportunity) and the imports page (upload, reports)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+from kscity.services.ingest import ingest_paths
+from kscity.services.opportunities import (
+    import_detail,
+    list_imports,
+    opportunity_detail,
+    search_opportunities,
+    services_named,
+)
+from kscity.web.deps import AppDep, SessionDep
+from kscity.web.render import render
+
+router = APIRouter(include_in_schema=False)
+SORTS = ("deadline", "value", "published", "title")
+
+
+@router.get("/opportunities", response_class=HTMLResponse)
+def opportunities_page(
+    request: Request, session: SessionDep,
+    country: Annotated[str | None, Query()] = None, service: Annotated[str | None, Query()] = None,
+    stage: Annotated[str | None, Query()] = None, open: Annotated[str | None, Query()] = None,
+    q: Annotated[str | None, Query()] = None, sort: Annotated[str, Query()] = "deadline",
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> Response:
+    """Filters, full-text search, sorting by deadline or value, pagination."""
+    sort_key = sort if sort in SORTS else "deadline"
+    res = search_opportunities(session=session, country=(country or None), service=service or None,
+                               stage=stage or None, open_only=open == "1", q=q or None, sort=sort_key,  # type: ignore[arg-type]
+                               page=page, per_page=25)
+    filters = {"country": country or "", "service": service or "", "stage": stage or "", "open": open or "",
+               "q": q or "", "sort": sort_key}
+    template = "opportunities/_rows.html" if request.headers.get("HX-Request") else "opportunities/list.html"
+    return render(request, template, {"res": res, "filters": filters, "services": services_named(session),
+                                      "pages": max(1, -(-res["total"] // 25))})
+
+
+@router.get("/opportunities/{ocid:path}", response_class=HTMLResponse)
+def opportunity_page(ocid: str, request: Request, session: SessionDep) -> Response:
+    """Sources, classification with evidence, timeline, items and documents."""
+    d = opportunity_detail(session=session, ocid=ocid)
+    names = {sid: (en, ko) for sid, en, ko in services_named(session)}
+    return render(request, "opportunities/detail.html", {"o": d, "names": names})
+
+
+@router.get("/imports", response_class=HTMLResponse)
+def imports_page(request: Request, session: SessionDep) -> Response:
+    """Upload files and see the report of each import."""
+    return render(request, "imports/index.html", {"imports": list_imports(session=session), "report": None})
+
+
+@router.post("/imports", response_class=HTMLResponse)
+def imports_upload(request: Request, kapp: AppDep, files: list[UploadFile]) -> Response:
+    """Ingest uploaded files with the same service as the CLI; answers the report (an htmx fragment)."""
+    with tempfile.TemporaryDirectory(prefix="kscity-upload-") as tmp:
+        saved = []
+        for i, f in enumerate(files):
+            target = Path(tmp) / f"{i:03d}-{Path(f.filename or 'upload').name}"
+            with target.open("wb") as out:
+                shutil.copyfileobj(f.file, out, length=1024 * 1024)
+            saved.append(target)
+        report = ingest_paths(kapp, saved)
+    for f, original, tmp_path in zip(report["files"], files, saved, strict=True):
+        f["path"] = original.filename
+        for e in f["errors"]:
+            e["where"] = e["where"].replace(str(tmp_path), original.filename or tmp_path.name)
+    with kapp.read() as session:
+        imports = list_imports(session=session)
+    template = "imports/_report.html" if request.headers.get("HX-Request") else "imports/index.html"
+    return render(request, template, {"imports": imports, "report": report})
+
+
+@router.get("/imports/{import_id}", response_class=HTMLResponse)
+def import_page(import_id: int, request: Request, session: SessionDep) -> Response:
+    """One import's report and its quarantined items with reasons and raw payloads."""
+    return render(request, "imports/detail.html", {"d": import_detail(session=session, import_id=import_id)})

@@ -1,0 +1,89 @@
+"""`kscity ingest`, `opportunities` and `imports` from the command line; bad input; kill -9 and resume."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import Run
+
+
+def test_ingest_report_shape_and_listing(kscity: Run, shared_data: Path) -> None:
+    assert kscity("init").returncode == 0
+    p = kscity("ingest", str(shared_data / "ocds/ukraine"), "--format", "json")
+    assert p.returncode == 0, p.stderr
+    rep = json.loads(p.stdout)
+    assert rep["files"] and set(rep["files"][0]) >= {"path", "format", "ingested", "quarantined", "duplicates",
+                                                     "errors"}
+    ops = json.loads(kscity("opportunities", "--country", "UKR", "--format", "json").stdout)
+    assert ops and set(ops[0]) >= {"ocid", "title", "country", "service", "stage", "value_usd", "deadline", "sources"}
+    listed = json.loads(kscity("imports", "list", "--format", "json").stdout)
+    assert listed[0]["status"] == "done"
+
+
+@pytest.mark.parametrize("content,expect", [
+    (b"", "empty"), (b"{not json", "JSON"), (b'{"releases": [{"ocid": "x", "id": "1"', "JSON"),
+    ("{\"ocid\": \"ocds-1\", \"id\": \"a\", \"tender\": {\"title\": \"Caf\xe9\"}}".encode("latin-1"), ""),
+])
+def test_bad_files_get_a_report_not_a_crash(kscity: Run, tmp_path: Path, content: bytes, expect: str) -> None:
+    assert kscity("init").returncode == 0
+    f = tmp_path / "bad.json"
+    f.write_bytes(content)
+    p = kscity("ingest", str(f), "--format", "json")
+    assert p.returncode == 0 and "Traceback" not in p.stderr
+    rep = json.loads(p.stdout)["files"][0]
+    assert rep["errors"] or rep["quarantined"] or rep["ingested"]
+    assert expect.lower() in json.dumps(rep).lower()
+
+
+def test_missing_path_exits_2(kscity: Run) -> None:
+    assert kscity("init").returncode == 0
+    p = kscity("ingest", "/no/such/file.json")
+    assert p.returncode == 2 and "no such file" in p.stderr
+
+
+def test_kill_9_leaves_whole_batches_and_a_rerun_completes(kscity: Run, cli_env: dict[str, str],
+                                                            shared_data: Path, tmp_path: Path) -> None:
+    assert kscity("init").returncode == 0
+    pkg = json.loads((shared_data / "ocds/portugal/impic-release-package.json").read_text())
+    pkg = pkg[0] if isinstance(pkg, list) else pkg
+    releases = []
+    for i in range(20):  # 2,000 releases under new ocids
+        for r in pkg["releases"]:
+            releases.append(dict(r, ocid=f"{r['ocid']}-copy{i}", id=f"{r['id']}-copy{i}"))
+    big = tmp_path / "big.json.gz"
+    with gzip.open(big, "wt", encoding="utf-8") as f:
+        json.dump(dict(pkg, releases=releases), f)
+    proc = subprocess.Popen([sys.executable, "-m", "kscity.cli", "ingest", str(big), "--format", "json"],
+                            env=cli_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    db = cli_env["KSCITY_DATABASE_URL"].removeprefix("sqlite:///")
+    deadline = time.time() + 120
+    landed = 0
+    while time.time() < deadline and proc.poll() is None:
+        with sqlite3.connect(db) as con:
+            landed = con.execute("select count(*) from release").fetchone()[0]
+        if landed >= 500:  # whole batches of 500 have landed
+            break
+        time.sleep(0.2)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with sqlite3.connect(db) as con:
+        stored = con.execute("select count(*) from release").fetchone()[0]
+        linked = con.execute("select count(distinct ocid) from notice_link").fetchone()[0]
+        distinct = con.execute("select count(distinct ocid) from release").fetchone()[0]
+    assert stored < len(releases), "the run was cut short"
+    assert linked == distinct, "every stored release has its opportunity: batches are whole"
+    p = kscity("ingest", str(big), "--format", "json")
+    rep = json.loads(p.stdout)["files"][0]
+    assert rep["ingested"] + rep["duplicates"] == len(releases)
+    with sqlite3.connect(db) as con:
+        assert con.execute("select count(*) from release").fetchone()[0] == len(releases)

@@ -1,0 +1,42 @@
+"""Opportunities and imports over HTTP: upload, filters, pagination, problem+json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+
+def test_upload_then_search_and_detail(client: TestClient, shared_data: Path) -> None:
+    f = shared_data / "ocds/portugal/impic-release-package.json"
+    r = client.post("/api/imports", files=[("files", (f.name, f.read_bytes(), "application/json"))])
+    assert r.status_code == 201
+    rep = r.json()["files"][0]
+    assert rep["path"] == f.name and rep["ingested"] > 0
+    page1 = client.get("/api/opportunities", params={"country": "PRT", "per_page": 10, "sort": "value"}).json()
+    assert page1["total"] >= 10 and len(page1["items"]) == 10
+    values = [o["value_usd"] for o in page1["items"] if o["value_usd"] is not None]
+    assert values == sorted(values, reverse=True)
+    page2 = client.get("/api/opportunities", params={"country": "PRT", "per_page": 10, "page": 2}).json()
+    assert not {o["ocid"] for o in page2["items"]} & {o["ocid"] for o in
+                                                       client.get("/api/opportunities", params={
+                                                           "country": "PRT", "per_page": 10}).json()["items"]}
+    ocid = page1["items"][0]["ocid"]
+    d = client.get(f"/api/opportunities/{ocid}").json()
+    assert d["ocid"] == ocid and d["classification"]["evidence"] is not None and d["linked"]
+    page = client.get(f"/opportunities/{ocid}?lang=ko")
+    assert page.status_code == 200 and "분류" in page.text
+
+
+def test_unknown_ocid_404_and_bad_stage_422(client: TestClient) -> None:
+    r = client.get("/api/opportunities/ocds-nope")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("application/problem+json")
+    assert client.get("/api/opportunities", params={"stage": "dreaming"}).status_code == 422
+
+
+def test_imports_page_uploads_and_reports(client: TestClient) -> None:
+    r = client.post("/imports?lang=en", files=[("files", ("empty.json", b"", "application/json"))])
+    assert r.status_code == 200 and "empty.json" in r.text
+    listing = client.get("/api/imports").json()
+    detail = client.get(f"/imports/{listing[0]['id']}?lang=en")
+    assert detail.status_code == 200

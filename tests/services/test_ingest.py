@@ -10,7 +10,7 @@ from kscity.app import App
 from kscity.services.countries import country_profile
 from kscity.services.ingest import ingest_paths
 from kscity.services.opportunities import import_detail, opportunity_detail, search_opportunities
-from kscity.store.tables.pipeline import NoticeLinkRow, OpportunityRow, QuarantineRow, ReleaseRow
+from kscity.store.tables.pipeline import OpportunityRow, QuarantineRow, ReleaseRow
 
 
 def count(app: App, table: type) -> int:

@@ -19,7 +19,7 @@ from kscity.store.tables.pipeline import LinkKeyRow, NoticeLinkRow, OpportunityR
 from kscity.store.tables.reference import FxRateRow
 
 STAGE_ORDER = ("planning", "tender", "award", "contract", "implementation")
-MAX_CANDIDATES = 200
+MAX_CANDIDATES = 50
 
 
 @dataclass
@@ -73,16 +73,24 @@ def _merge(notices: list[Notice]) -> Notice:
     return replace(first, items=tuple(items.values()), documents=tuple(docs.values()), **fields)
 
 
+def publisher_prefix(ocid: str) -> str:
+    """The part of an id that names its publisher: 'ocds-b5fd17-' of an OCDS ocid, 'ted-' of a TED notice."""
+    parts = ocid.split("-")
+    return "-".join(parts[:2]) + "-" if parts[0] == "ocds" and len(parts) > 2 else parts[0] + "-"
+
+
 def _link(session: Session, notice: Notice) -> tuple[int | None, float, tuple[str, ...]]:
     keys = blocking_keys(features_of(notice))
     if not keys:
         return None, 1.0, ()
-    cand_ocids = session.scalars(select(LinkKeyRow.ocid).where(LinkKeyRow.key.in_(sorted(keys))).distinct()
-                                 .limit(MAX_CANDIDATES)).all()
-    links = (session.scalars(select(NoticeLinkRow).where(NoticeLinkRow.ocid.in_(cand_ocids))).all()
-             if cand_ocids else [])
-    # a publisher's own ids are authoritative within its source: only other sources can be the same project
-    others = [link for link in links if link.source.split(":")[0] != notice.source.source.split(":")[0]]
+    # a publisher's own ids are authoritative: only notices of other publishers (another ocid prefix, e.g.
+    # ocds-b5fd17- for UK Contracts Finder, ted- for TED) can be the same project under another id
+    cand = (select(LinkKeyRow.ocid).join(NoticeLinkRow, NoticeLinkRow.ocid == LinkKeyRow.ocid)
+            .where(LinkKeyRow.key.in_(sorted(keys)), ~NoticeLinkRow.ocid.startswith(publisher_prefix(notice.ocid)))
+            .distinct().limit(MAX_CANDIDATES))
+    cand_ocids = session.scalars(cand).all()
+    others = (session.scalars(select(NoticeLinkRow).where(NoticeLinkRow.ocid.in_(cand_ocids))).all()
+              if cand_ocids else [])
     if not others:
         return None, 1.0, ()
     by_ocid = {link.ocid: link for link in others}
@@ -146,9 +154,9 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
         session.add_all(LinkKeyRow(key=k[:200], ocid=ocid) for k in blocking_keys(features_of(notice)))
         touched.add(opp_id)
     session.flush()
-    rows = [r for r in (session.get(OpportunityRow, i) for i in sorted(touched)) if r is not None]
-    merged = [_merged_view(session, r) for r in rows]
+    opps = [r for r in (session.get(OpportunityRow, i) for i in sorted(touched)) if r is not None]
+    merged = [_merged_view(session, r) for r in opps]
     # one classifier call per batch: the text encoder is fast on a batch and slow one text at a time
-    for row, notice, c in zip(rows, merged, classify_many(merged), strict=True):
-        _write_opportunity(row, notice, c)
+    for opp_row, notice, c in zip(opps, merged, classify_many(merged), strict=True):
+        _write_opportunity(opp_row, notice, c)
     return len(touched)

@@ -12,6 +12,8 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, NoReturn
 
+from sqlalchemy.orm import Session
+
 from kscity.app import App, build_app
 from kscity.errors import KscityError
 from kscity.reference.errors import ReferenceFileError
@@ -71,6 +73,16 @@ def cli_locale() -> str:
 
     lang = os.environ.get("KSCITY_LANG") or os.environ.get("LANG", "")
     return "ko" if lang.lower().startswith("ko") else "en"
+
+
+@contextmanager
+def read_session() -> Iterator[Session]:
+    """A read session on the configured database, with user errors turned into one line and exit 2."""
+    kapp = get_app()
+    with user_errors():
+        kapp.check_database()
+        with kapp.read() as session:
+            yield session
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kscity.cli.context import OutputFormat, cli_locale, emit, get_app, user_errors
+from kscity.cli.context import OutputFormat, cli_locale, emit, read_session
 
 
 def _text(p: dict[str, Any], locale: str) -> str:
@@ -43,11 +43,8 @@ def register(app: typer.Typer) -> None:
         """The one-stop profile of a country; unknown or ambiguous names exit 2 with the closest candidates."""
         from kscity.services.countries import country_profile
 
-        kapp = get_app()
-        with user_errors():
-            kapp.check_database()
-            with kapp.read() as session:
-                profile = country_profile(session=session, query=query)
+        with read_session() as session:
+            profile = country_profile(session=session, query=query)
         emit(profile, fmt, lambda: _text(profile, cli_locale()))
 
     @app.command()
@@ -62,12 +59,9 @@ def register(app: typer.Typer) -> None:
         """List countries with filters."""
         from kscity.services.countries import list_countries
 
-        kapp = get_app()
-        with user_errors():
-            kapp.check_database()
-            with kapp.read() as session:
-                rows = list_countries(session=session, q_text=q, plan_group=group, income_group=income,
-                                      presence=presence)
+        with read_session() as session:
+            rows = list_countries(session=session, q_text=q, plan_group=group, income_group=income,
+                                  presence=presence)
         emit(rows, fmt, lambda: "\n".join(
             f"{r['iso3']}  {r['name']['en']:<36} {r['name']['ko']:<16} {r['income_group'] or '-':<3} "
             f"{r['oecd_risk'] if r['oecd_risk'] is not None else '-'}" for r in rows))

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kscity.cli.context import OutputFormat, emit, get_app, user_errors
+from kscity.cli.context import OutputFormat, emit, get_app, read_session, user_errors
 
 
 def _progress_printer(fmt: OutputFormat) -> Any:
@@ -86,11 +86,8 @@ def register(app: typer.Typer) -> None:
         """One opportunity with its sources, classification evidence, items and documents."""
         from kscity.services.opportunities import opportunity_detail
 
-        kapp = get_app()
-        with user_errors():
-            kapp.check_database()
-            with kapp.read() as session:
-                d = opportunity_detail(session=session, ocid=ocid)
+        with read_session() as session:
+            d = opportunity_detail(session=session, ocid=ocid)
         emit(d, fmt, lambda: "\n".join([
             f"{d['title']}", f"  {d['ocid']}  {d['country']}  {d['stage']}  {d['value_usd']} USD",
             f"  service: {d['service']} / {d['sub_solution']}  ({d['classification']['score']})",
@@ -105,11 +102,8 @@ def register(app: typer.Typer) -> None:
         """Recent imported files with their counts."""
         from kscity.services.opportunities import list_imports
 
-        kapp = get_app()
-        with user_errors():
-            kapp.check_database()
-            with kapp.read() as session:
-                rows = list_imports(session=session)
+        with read_session() as session:
+            rows = list_imports(session=session)
         emit(rows, fmt, lambda: "\n".join(
             f"{r['id']:>5} {r['status']:<8} {r['format']:<22} {r['ingested']:>6} ok {r['quarantined']:>5} bad "
             f"{r['duplicates']:>5} dup  {r['path']}" for r in rows))
@@ -122,11 +116,8 @@ def register(app: typer.Typer) -> None:
         """One import's report and its quarantined items with reasons."""
         from kscity.services.opportunities import import_detail
 
-        kapp = get_app()
-        with user_errors():
-            kapp.check_database()
-            with kapp.read() as session:
-                d = import_detail(session=session, import_id=import_id)
+        with read_session() as session:
+            d = import_detail(session=session, import_id=import_id)
         emit(d, fmt, lambda: "\n".join(
             [f"{d['path']}: {d['format']}, {d['ingested']} ingested, {d['quarantined']} quarantined"]
             + [f"  {x['position']} {x['ocid'] or ''}: " + "; ".join(r["message"] for r in x["reasons"])

@@ -283,7 +283,8 @@ def _read_sheet(title: str, spec: Sheet, rows: Iterable[Sequence[object]], tax: 
                         f"{_letter(i)}{number} 셀: {exc.ko}")
         values["_cols"] = {col.field: text for col, text in positions.values()}
         records.append((number, values))
-    if not records and not out.errors:
+    # only the companies sheet must hold rows: a catalogue may have no deployments or exports yet
+    if not records and not out.errors and spec is COMPANIES:
         out.add(title, header_row + 1, _text(header[0]) or "A", f"sheet {title!r} has a header but no data rows",
                 f"시트 {title!r}에 머리글만 있고 데이터 행이 없습니다")
     return records

@@ -1,0 +1,35 @@
+"""A data officer uploads notices on /imports and finds them on /opportunities and the country page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import expect
+
+
+def test_upload_then_browse(live_server: str, page: Any, shared_data: Path) -> None:
+    page.goto(f"{live_server}/imports?lang=en")
+    page.set_input_files("input[type=file]", str(shared_data / "ocds/portugal/impic-release-package.json"))
+    page.get_by_role("button", name="Import", exact=True).click()
+    report = page.locator("#import-report")
+    expect(report).to_contain_text("impic-release-package.json", timeout=120_000)
+    expect(report).to_contain_text("Ingested")
+    page.goto(f"{live_server}/opportunities?lang=en&country=PRT&sort=value")
+    rows = page.locator("#opp-rows tbody tr")
+    expect(rows.first).to_be_visible()
+    first_title = rows.first.locator("th a").inner_text()
+    rows.first.locator("th a").click()
+    expect(page.locator("h1")).to_contain_text(first_title[:20])
+    expect(page.locator("#classification")).to_be_visible()
+    page.goto(f"{live_server}/countries/PRT?lang=ko")
+    expect(page.locator("#ordering")).to_contain_text("서비스별 파이프라인")
+
+
+def test_bad_upload_is_reported_in_korean_page(live_server: str, page: Any, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"releases": [', encoding="utf-8")
+    page.goto(f"{live_server}/imports?lang=ko")
+    page.set_input_files("input[type=file]", str(bad))
+    page.get_by_role("button", name="가져오기", exact=True).click()
+    expect(page.locator("#import-report")).to_contain_text("broken.json", timeout=60_000)

@@ -1,0 +1,112 @@
+"""Alerts: profiles, runs that report only what is new, an e-mail digest to a local SMTP sink, the Atom feed."""
+
+from __future__ import annotations
+
+import socketserver
+import threading
+from collections.abc import Iterator
+from email import message_from_bytes, policy
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from kscity.app import App
+from kscity.errors import InvalidInput, NotFound
+from kscity.services import alerts as svc
+from tests.services.test_matching import load_matching_data
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+class _Smtp(socketserver.StreamRequestHandler):
+    """Just enough SMTP to accept messages: every DATA block is appended to server.messages."""
+
+    def reply(self, line: str) -> None:
+        self.wfile.write((line + "\r\n").encode())
+
+    def handle(self) -> None:
+        self.reply("220 sink")
+        while line := self.rfile.readline():
+            cmd = line.decode().strip().upper()
+            if cmd.startswith(("EHLO", "HELO")):
+                self.reply("250 sink")
+            elif cmd == "DATA":
+                self.reply("354 go on")
+                body = b""
+                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
+                    body += chunk
+                self.server.messages.append(body)  # type: ignore[attr-defined]
+                self.reply("250 queued")
+            elif cmd == "QUIT":
+                self.reply("221 bye")
+                return
+            else:
+                self.reply("250 ok")
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[tuple[svc.SmtpConfig, list[bytes]]]:
+    """A local SMTP server on a free port collecting messages."""
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Smtp)
+    server.daemon_threads = True
+    server.messages = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield svc.SmtpConfig("127.0.0.1", server.server_address[1]), server.messages  # type: ignore[attr-defined]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def mapp(loaded_app: App, shared_data: Path) -> App:
+    """A loaded app with notices and firms."""
+    load_matching_data(loaded_app, shared_data)
+    return loaded_app
+
+
+def test_an_empty_or_bad_profile_is_refused(mapp: App) -> None:
+    with mapp.transaction() as s:
+        with pytest.raises(InvalidInput):
+            svc.add_profile(session=s, name="nothing")
+        with pytest.raises(InvalidInput):
+            svc.add_profile(session=s, name="x", services=["safety"], language="fr")
+        with pytest.raises(InvalidInput):
+            svc.add_profile(session=s, name="x", services=["safety"], email="not-an-address")
+        with pytest.raises(NotFound):
+            svc.add_profile(session=s, name="x", services=["safety"], firm_id=999999)
+
+
+def test_a_run_delivers_new_items_once_by_email_and_feed(mapp: App,
+                                                         smtp_sink: tuple[svc.SmtpConfig, list[bytes]]) -> None:
+    smtp, messages = smtp_sink
+    with mapp.transaction() as s:
+        p = svc.add_profile(session=s, name="CCTV", language="ko", services=["safety"], email="firm@example.org")
+        svc.add_profile(session=s, name="none", keywords=["zzzz-no-such-word"])
+    with mapp.transaction() as s:
+        first = svc.run_alerts(session=s, smtp=smtp)
+    assert first["profiles"] == 2 and first["new_items"] >= 2 and first["delivered"]["emails"] == 1
+    mail = message_from_bytes(messages[0], policy=policy.default)
+    assert mail["To"] == "firm@example.org" and "사업 기회" in str(mail["Subject"])
+    with mapp.transaction() as s:
+        second = svc.run_alerts(session=s, smtp=smtp)
+    assert second["new_items"] == 0 and len(messages) == 1  # nothing new: no second digest
+    with mapp.read() as s:
+        xml = svc.profile_feed(session=s, profile_id=p["id"], base_url="http://x")
+        assert svc.list_profiles(session=s)[0]["last_run_at"]
+    feed = ET.fromstring(xml.encode())
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == first["runs"][0]["new_items"]
+    assert all(e.find(f"{ATOM}updated").text.endswith("+00:00") for e in entries)  # type: ignore[union-attr]
+    assert {e.find(f"{ATOM}link").get("href") for e in entries} == {  # type: ignore[union-attr]
+        f"http://x/opportunities/{o}" for o in first["runs"][0]["ocids"]}
+
+
+def test_deleting_a_profile_removes_it(mapp: App) -> None:
+    with mapp.transaction() as s:
+        p = svc.add_profile(session=s, name="x", countries=["mex"])
+        assert svc.list_profiles(session=s)[0]["countries"] == ["MEX"]
+        svc.delete_profile(session=s, profile_id=p["id"])
+        assert svc.list_profiles(session=s) == []
+        with pytest.raises(NotFound):
+            svc.profile_feed(session=s, profile_id=p["id"])

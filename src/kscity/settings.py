@@ -18,7 +18,7 @@ class Settings(BaseSettings):
     admin_token: str = "change-me"
     smtp_host: str | None = None
     smtp_port: int = 25
-    smtp_sender: str = "kscity@localhost"
+    smtp_from: str = "kscity@localhost"
     max_upload_bytes: int = 2 * 1024**3
     max_fund_paths: int = 2_000_000
     shared_data_dir: Path | None = None

@@ -32,8 +32,14 @@ EXIT_USAGE = 2  # unusable arguments, unknown names, unreachable database
 
 @cache
 def get_app() -> App:
-    """The one application object of this process, built from the environment."""
-    return build_app()
+    """The one application object of this process, built from the environment (a bad setting: exit 2)."""
+    from pydantic import ValidationError
+
+    try:
+        return build_app()
+    except ValidationError as exc:
+        bad = "; ".join(f"KSCITY_{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors())
+        fail(f"error: invalid setting: {bad}", EXIT_USAGE)
 
 
 def _default(obj: object) -> Any:

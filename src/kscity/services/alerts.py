@@ -9,7 +9,7 @@ its language.
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -22,6 +22,7 @@ from kscity.core.alerts import AlertHit, AlertProfile, atom_feed, new_hits, vali
 from kscity.core.match import Opportunity
 from kscity.errors import InvalidInput, NotFound
 from kscity.services.matching import opportunity_from_row
+from kscity.settings import Settings
 from kscity.store.tables.alerts import AlertDeliveryRow, AlertProfileRow
 from kscity.store.tables.catalogue import CompanyRow
 from kscity.store.tables.pipeline import OpportunityRow
@@ -38,16 +39,12 @@ class SmtpConfig:
     sender: str = "kscity@localhost"
 
 
-def smtp_config_from(env: Mapping[str, str]) -> SmtpConfig | None:
-    """SMTP settings from KSCITY_SMTP_HOST/PORT/FROM (the shells pass os.environ); None when no host is set."""
-    host = env.get("KSCITY_SMTP_HOST", "").strip()
-    port = env.get("KSCITY_SMTP_PORT", "25").strip()
+def smtp_config_from(settings: Settings) -> SmtpConfig | None:
+    """SMTP settings (KSCITY_SMTP_HOST/PORT/FROM); None when no host is set."""
+    host = (settings.smtp_host or "").strip()
     if not host:
         return None
-    if not port.isdigit():
-        raise InvalidInput(f"KSCITY_SMTP_PORT must be a number (got {port!r})",
-                           f"KSCITY_SMTP_PORT는 숫자여야 합니다 (입력값 {port!r})")
-    return SmtpConfig(host, int(port), env.get("KSCITY_SMTP_FROM", "kscity@localhost"))
+    return SmtpConfig(host, settings.smtp_port, settings.smtp_from)
 
 
 def _now() -> datetime:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Annotated
 
@@ -76,7 +75,7 @@ def run_cmd(fmt: FormatOpt = OutputFormat.text) -> None:
 
     kapp = get_app()
     with user_errors():
-        smtp = smtp_config_from(os.environ)
+        smtp = smtp_config_from(kapp.settings)
         kapp.check_database()
         try:
             with kapp.transaction() as session:

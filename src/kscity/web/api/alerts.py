@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
@@ -11,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from kscity.errors import KscityError
 from kscity.services import alerts as svc
-from kscity.web.deps import AdminDep, SessionDep
+from kscity.web.deps import AdminDep, AppDep, SessionDep
 
 router = APIRouter(tags=["alerts"])
 
@@ -56,9 +55,9 @@ def delete_profile(profile_id: int, session: SessionDep) -> Response:
 
 
 @router.post("/api/alerts/run", summary="Run every alert profile now (admin)")
-def post_run(session: SessionDep, _admin: AdminDep) -> dict[str, Any]:
+def post_run(session: SessionDep, kapp: AppDep, _admin: AdminDep) -> dict[str, Any]:
     """What is new for each profile; e-mail digests when KSCITY_SMTP_HOST is set. 503 when the mail server fails."""
-    smtp = svc.smtp_config_from(os.environ)
+    smtp = svc.smtp_config_from(kapp.settings)
     try:
         return svc.run_alerts(session=session, smtp=smtp)
     except OSError as exc:

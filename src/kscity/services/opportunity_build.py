@@ -1,25 +1,33 @@
-"""Turn stored releases into opportunities: compile per ocid, link across sources, classify, merge."""
+"""Turn stored releases into opportunities: compile per ocid, link across sources, classify, merge.
+
+Works a whole batch of ocids at a time (one SELECT of their releases, one of their links, bulk Core
+inserts and updates) because per-row ORM work dominated ingest time; the results are those of handling
+the ocids one by one in sorted order: an ocid linked earlier in the batch is a candidate for later ones.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from kscity.core.classify import classify_many
-from kscity.core.dedupe import blocking_keys, features_of, match_against
+from kscity.core.dedupe import DEFAULT_THRESHOLD, NoticeFeatures, blocking_keys, compare, features_of
 from kscity.ingest import compile_releases, notice_from_release
 from kscity.model.opportunity import Classification, Notice
-from kscity.model.serialize import notice_from_json, notice_to_json
+from kscity.model.serialize import notice_from_json
 from kscity.store.tables.pipeline import LinkKeyRow, NoticeLinkRow, OpportunityRow, ReleaseRow
 from kscity.store.tables.reference import FxRateRow
 
 STAGE_ORDER = ("planning", "tender", "award", "contract", "implementation")
 MAX_CANDIDATES = 50
+CACHE_SIZE = 5_000
+PAIR_MEMO_SIZE = 50_000  # ~0.5 KB each: bounded well under the 400 MB peak RSS budget
 
 
 @dataclass
@@ -47,7 +55,87 @@ class FxTable:
         return by_year[best]
 
 
-def _compiled_notice(rows: list[ReleaseRow], fx: FxTable) -> Notice:
+@dataclass
+class LinkCache:
+    """Linkage features of recently seen linked notices, by ocid (LRU, bounded), so that the candidates
+    that come up again and again are not re-read and re-normalised. Entries of ocids this process rebuilds
+    are replaced; one ingest run owns its cache, so another process's concurrent rewrite of the same ocid's
+    compiled notice is the only way an entry can be stale (it then only affects which notices link)."""
+
+    size: int = CACHE_SIZE
+    _items: OrderedDict[str, NoticeFeatures] = field(default_factory=OrderedDict)
+    _anon: dict[str, NoticeFeatures] = field(default_factory=dict)  # ocid → anonymous(features), same keys as _items
+    _pairs: dict[tuple[NoticeFeatures, NoticeFeatures], tuple[float, tuple[str, ...]]] = field(default_factory=dict)
+
+    def compare(self, new: NoticeFeatures, new_anon: NoticeFeatures,
+                cand: NoticeFeatures) -> tuple[float, tuple[str, ...]]:
+        """kscity.core.dedupe.compare's score and reasons, remembered: they depend on the two notices' fields,
+        not on their ids (unless both have the same ocid, which is never memoised), and projects published
+        again under a new id (re-publications, replicated feeds) meet the same candidates again.
+        `new_anon` is `anonymous(new)`, computed once per new notice."""
+        if new.ocid == cand.ocid:
+            pair = compare(new, cand)
+            return pair.score, tuple(pair.reasons)
+        cand_anon = self._anon.get(cand.ocid) if self._items.get(cand.ocid) is cand else None
+        memo_key = (new_anon, cand_anon or anonymous(cand))
+        hit = self._pairs.get(memo_key)
+        if hit is None:
+            pair = compare(new, cand)
+            hit = self._pairs[memo_key] = (pair.score, tuple(pair.reasons))
+            if len(self._pairs) > PAIR_MEMO_SIZE:  # bounded memory: start afresh rather than track recency
+                self._pairs.clear()
+        return hit
+
+    def get(self, ocid: str) -> NoticeFeatures | None:
+        """The cached features of an ocid, or None."""
+        f = self._items.get(ocid)
+        if f is not None:
+            self._items.move_to_end(ocid)
+        return f
+
+    def put(self, ocid: str, feats: NoticeFeatures) -> None:
+        """Remember (or replace) an ocid's features, dropping the least recently used beyond the size."""
+        self._items[ocid] = feats
+        self._anon[ocid] = anonymous(feats)
+        self._items.move_to_end(ocid)
+        while len(self._items) > self.size:
+            self._anon.pop(self._items.popitem(last=False)[0], None)
+
+
+def anonymous(f: NoticeFeatures) -> NoticeFeatures:
+    """The features without the notice's identity (key, ocid): what the score of a pair depends on."""
+    return replace(f, key="", ocid="")
+
+
+_DATES = ("published", "tender_deadline", "tender_start")
+
+
+def _flat(obj: Any) -> dict[str, Any]:
+    names = _FIELD_NAMES.get(type(obj))
+    if names is None:
+        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj))
+    return {name: getattr(obj, name) for name in names}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def notice_json(n: Notice) -> dict[str, Any]:
+    """Equal to kscity.model.serialize.notice_to_json(n), without dataclasses.asdict's deep copies (which
+    took a sixth of ingest time); a test checks the two agree."""
+    # a Notice's nested values (source, items, documents) are flat dataclasses of strings and dates
+    d = _flat(n)
+    d["source"] = _flat(n.source)
+    d["items"] = tuple(_flat(i) for i in n.items)
+    d["documents"] = tuple(_flat(x) for x in n.documents)
+    d["source"]["published"] = n.source.published.isoformat() if n.source.published is not None else None
+    for key in _DATES:
+        v = getattr(n, key)
+        d[key] = v.isoformat() if v is not None else None
+    return d
+
+
+def _compiled_notice(rows: Sequence[Any], fx: FxTable) -> Notice:
     ocds = [r for r in rows if r.kind == "ocds"]
     latest = notice_from_json(rows[-1].notice)
     if not ocds:
@@ -79,26 +167,78 @@ def publisher_prefix(ocid: str) -> str:
     return "-".join(parts[:2]) + "-" if parts[0] == "ocds" and len(parts) > 2 else parts[0] + "-"
 
 
-def _link(session: Session, notice: Notice) -> tuple[int | None, float, tuple[str, ...]]:
-    keys = blocking_keys(features_of(notice))
+@dataclass
+class _Batch:
+    """What one batch decided, before it is written: link rows, their keys, updated notices, opportunities."""
+
+    new_links: dict[str, dict[str, Any]] = field(default_factory=dict)  # ocid → notice_link row (opp id may be < 0)
+    new_keys: dict[str, set[str]] = field(default_factory=dict)  # blocking key → ocids linked in this batch
+    keys_of: dict[str, list[str]] = field(default_factory=dict)  # ocid → its blocking keys, to store
+    updated: dict[str, dict[str, Any]] = field(default_factory=dict)  # ocid → its new compiled notice JSON
+    new_opps: dict[int, str] = field(default_factory=dict)  # temporary (negative) id → the opportunity's ocid
+    touched: set[int] = field(default_factory=set)  # opportunity ids, real or temporary
+
+
+def _candidates(session: Session, keys: list[str], prefix: str) -> list[str]:
+    """Up to MAX_CANDIDATES ocids of other publishers that share a blocking key (link_key rows exist only for
+    linked notices: their foreign key cascades)."""
+    if session.get_bind().dialect.name != "sqlite":
+        cand = (select(LinkKeyRow.ocid).join(NoticeLinkRow, NoticeLinkRow.ocid == LinkKeyRow.ocid)
+                .where(LinkKeyRow.key.in_(keys), ~NoticeLinkRow.ocid.startswith(prefix))
+                .distinct().limit(MAX_CANDIDATES))
+        return list(session.scalars(cand).all())
+    # "not this prefix" as two ranges of the (key, ocid) primary key: SQLite then reads only the rows it returns,
+    # instead of stepping over every notice of the same publisher (thousands under a common key) to skip them
+    end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    out: list[str] = []
+    for bound in (LinkKeyRow.ocid < prefix, LinkKeyRow.ocid >= end):
+        need = MAX_CANDIDATES - len(out)
+        if need > 0:
+            q = select(LinkKeyRow.ocid).where(LinkKeyRow.key.in_(keys), bound).distinct().limit(need)
+            out += session.scalars(q).all()
+    return out
+
+
+def _link(session: Session, notice: Notice, feats: NoticeFeatures, keys: frozenset[str], batch: _Batch,
+          cache: LinkCache) -> tuple[int | None, float, tuple[str, ...]]:
     if not keys:
         return None, 1.0, ()
     # a publisher's own ids are authoritative: only notices of other publishers (another ocid prefix, e.g.
     # ocds-b5fd17- for UK Contracts Finder, ted- for TED) can be the same project under another id
-    cand = (select(LinkKeyRow.ocid).join(NoticeLinkRow, NoticeLinkRow.ocid == LinkKeyRow.ocid)
-            .where(LinkKeyRow.key.in_(sorted(keys)), ~NoticeLinkRow.ocid.startswith(publisher_prefix(notice.ocid)))
-            .distinct().limit(MAX_CANDIDATES))
-    cand_ocids = session.scalars(cand).all()
-    others = (session.scalars(select(NoticeLinkRow).where(NoticeLinkRow.ocid.in_(cand_ocids))).all()
-              if cand_ocids else [])
-    if not others:
+    prefix = publisher_prefix(notice.ocid)
+    cand_ocids = _candidates(session, sorted(keys), prefix)
+    if len(cand_ocids) < MAX_CANDIDATES:  # this batch's links are not in the store yet: they can fill the rest
+        seen = set(cand_ocids)
+        pending = sorted({o for k in keys for o in batch.new_keys.get(k, ()) if not o.startswith(prefix)} - seen)
+        cand_ocids += pending[:MAX_CANDIDATES - len(cand_ocids)]
+    if not cand_ocids:
         return None, 1.0, ()
-    by_ocid = {link.ocid: link for link in others}
-    hits = match_against(notice, [notice_from_json(link.notice) for link in others])
-    if not hits:
+    opp_of = {o: batch.new_links[o]["opportunity_id"] for o in cand_ocids if o in batch.new_links}
+    stored = [o for o in cand_ocids if o not in opp_of]
+    missing = [o for o in stored if cache.get(o) is None]
+    if stored:
+        wanted = (NoticeLinkRow.ocid, NoticeLinkRow.opportunity_id, NoticeLinkRow.notice)
+        rows = session.execute(select(*wanted).where(NoticeLinkRow.ocid.in_(stored)) if missing else
+                               select(*wanted[:2]).where(NoticeLinkRow.ocid.in_(stored))).all()
+        for row in rows:
+            opp_of[row[0]] = row[1]
+            if missing and cache.get(row[0]) is None:
+                cache.put(row[0], features_of(notice_from_json(row[2])))
+    # the scoring of kscity.core.dedupe.match_against, with the candidates' features taken from the cache
+    scored = []
+    anon = anonymous(feats)
+    for ocid in cand_ocids:
+        f = cache.get(ocid)
+        if f is None or ocid not in opp_of:
+            continue
+        score, reasons = cache.compare(feats, anon, f)
+        if score >= DEFAULT_THRESHOLD:
+            scored.append((ocid, score, reasons, f.key))
+    if not scored:
         return None, 1.0, ()
-    best, score, reasons = hits[0]
-    return by_ocid[best.ocid].opportunity_id, score, reasons
+    scored.sort(key=lambda t: (-t[1], t[3]))
+    best, score, reasons, _ = scored[0]
+    return opp_of[best], score, tuple(reasons)
 
 
 def _search_text(n: Notice) -> str:
@@ -107,56 +247,108 @@ def _search_text(n: Notice) -> str:
     return " ".join(p for p in parts if p).casefold()[:20000]
 
 
-def _merged_view(session: Session, opp: OpportunityRow) -> Notice:
-    links = session.scalars(select(NoticeLinkRow).where(NoticeLinkRow.opportunity_id == opp.id)
-                            .order_by(NoticeLinkRow.ocid)).all()
-    notices = [notice_from_json(link.notice) for link in links]
-    primary = next((n for n in notices if n.ocid == opp.ocid), notices[0])
-    return _merge([primary, *[n for n in notices if n is not primary]])
+def _opportunity_values(merged: Notice, c: Classification, now: datetime) -> dict[str, Any]:
+    as_json = notice_json(merged)
+    return {"title": merged.title, "description": merged.description, "language": merged.language,
+            "country": merged.country, "buyer": merged.buyer, "procurement_method": merged.procurement_method,
+            "stage": merged.stage, "value": merged.value, "currency": merged.currency, "value_usd": merged.value_usd,
+            "published": merged.published, "tender_deadline": merged.tender_deadline, "items": as_json["items"],
+            "documents": as_json["documents"], "service": c.service, "sub_solution": c.sub_solution,
+            "class_score": c.score, "class_method": c.method, "evidence": list(c.evidence),
+            "search_text": _search_text(merged), "updated_at": now}
 
 
-def _write_opportunity(opp: OpportunityRow, merged: Notice, c: Classification) -> None:
-    opp.title, opp.description, opp.language = merged.title, merged.description, merged.language
-    opp.country, opp.buyer, opp.procurement_method = merged.country, merged.buyer, merged.procurement_method
-    opp.stage, opp.value, opp.currency, opp.value_usd = merged.stage, merged.value, merged.currency, merged.value_usd
-    opp.published, opp.tender_deadline = merged.published, merged.tender_deadline
-    as_json = notice_to_json(merged)
-    opp.items, opp.documents = as_json["items"], as_json["documents"]
-    opp.service, opp.sub_solution, opp.class_score = c.service, c.sub_solution, c.score
-    opp.class_method, opp.evidence = c.method, list(c.evidence)
-    opp.search_text = _search_text(merged)
-    opp.updated_at = datetime.now(UTC).replace(tzinfo=None)
+def _merged_views(session: Session, batch: _Batch) -> dict[int, Notice]:
+    """Each touched opportunity's merged view from all its links, this batch's new and updated ones included."""
+    real = sorted(i for i in batch.touched if i > 0)
+    by_opp: dict[int, dict[str, dict[str, Any]]] = {i: {} for i in batch.touched}
+    opp_ocid = dict(batch.new_opps)
+    if real:
+        for start in range(0, len(real), 500):
+            chunk = real[start:start + 500]
+            for o, ocid in session.execute(select(OpportunityRow.id, OpportunityRow.ocid)
+                                           .where(OpportunityRow.id.in_(chunk))):
+                opp_ocid[o] = ocid
+            rows = session.execute(select(NoticeLinkRow.opportunity_id, NoticeLinkRow.ocid, NoticeLinkRow.notice)
+                                   .where(NoticeLinkRow.opportunity_id.in_(chunk)))
+            for o, ocid, notice in rows:
+                by_opp[o][ocid] = batch.updated.get(ocid, notice)
+    for ocid, link in batch.new_links.items():
+        by_opp[link["opportunity_id"]][ocid] = link["notice"]
+    views: dict[int, Notice] = {}
+    for opp_id, links in by_opp.items():
+        if not links or opp_id not in opp_ocid:
+            continue
+        notices = [notice_from_json(links[o]) for o in sorted(links)]
+        primary = next((n for n in notices if n.ocid == opp_ocid[opp_id]), notices[0])
+        views[opp_id] = _merge([primary, *[n for n in notices if n is not primary]])
+    return views
 
 
-def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable) -> int:
+def _write(session: Session, batch: _Batch, views: dict[int, Notice], classes: list[Classification]) -> None:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    values = {opp_id: _opportunity_values(v, c, now) for (opp_id, v), c in zip(views.items(), classes, strict=True)}
+    real_id: dict[int, int] = {}
+    temps = sorted(batch.new_opps, reverse=True)  # -1, -2, …: the order they were created in
+    if temps:
+        params = [{"ocid": batch.new_opps[t], **values[t]} for t in temps]
+        ids = session.scalars(insert(OpportunityRow).returning(OpportunityRow.id, sort_by_parameter_order=True),
+                              params).all()
+        real_id = dict(zip(temps, ids, strict=True))
+    existing = [{"id": i, **values[i]} for i in sorted(values) if i > 0]
+    if existing:
+        session.execute(update(OpportunityRow), existing)
+    if batch.updated:
+        session.execute(update(NoticeLinkRow), [{"ocid": o, "notice": n} for o, n in sorted(batch.updated.items())])
+    if batch.new_links:
+        links = [{**link, "opportunity_id": real_id.get(link["opportunity_id"], link["opportunity_id"])}
+                 for link in batch.new_links.values()]
+        session.execute(insert(NoticeLinkRow), links)
+        keys = [{"key": k[:200], "ocid": o} for o, ks in batch.keys_of.items() for k in ks]
+        if keys:
+            session.execute(insert(LinkKeyRow), keys)
+
+
+def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable,
+                          cache: LinkCache | None = None) -> int:
     """Recompile the given ocids, link new ones to existing opportunities or create them; returns how many."""
-    touched: set[int] = set()
-    for ocid in sorted(set(ocids)):
-        rows = list(session.scalars(select(ReleaseRow).where(ReleaseRow.ocid == ocid).order_by(ReleaseRow.id)))
+    cache = cache if cache is not None else LinkCache()
+    wanted = sorted(set(ocids))
+    releases: dict[str, list[Any]] = {}
+    known: dict[str, int] = {}
+    cols = (ReleaseRow.ocid, ReleaseRow.kind, ReleaseRow.source, ReleaseRow.payload, ReleaseRow.notice)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        for row in session.execute(select(*cols).where(ReleaseRow.ocid.in_(chunk)).order_by(ReleaseRow.id)):
+            releases.setdefault(row.ocid, []).append(row)
+        known.update((o, i) for o, i in session.execute(select(NoticeLinkRow.ocid, NoticeLinkRow.opportunity_id)
+                                                           .where(NoticeLinkRow.ocid.in_(chunk))))
+    batch = _Batch()
+    for ocid in wanted:
+        rows = releases.get(ocid)
         if not rows:
             continue
         notice = _compiled_notice(rows, fx)
-        link = session.get(NoticeLinkRow, ocid)
-        if link is not None:
-            link.notice = notice_to_json(notice)
-            touched.add(link.opportunity_id)
+        feats = features_of(notice)
+        if ocid in known:
+            batch.updated[ocid] = notice_json(notice)
+            cache.put(ocid, feats)
+            batch.touched.add(known[ocid])
             continue
-        opp_id, score, reasons = _link(session, notice)
+        keys = blocking_keys(feats)
+        opp_id, score, reasons = _link(session, notice, feats, keys, batch, cache)
         if opp_id is None:
-            opp = OpportunityRow(ocid=ocid, updated_at=datetime.now(UTC).replace(tzinfo=None))
-            session.add(opp)
-            session.flush()
-            opp_id = opp.id
-        session.add(NoticeLinkRow(ocid=ocid, opportunity_id=opp_id, source=notice.source.source,
-                                  url=notice.source.url, link_score=score, link_reasons=list(reasons),
-                                  notice=notice_to_json(notice)))
-        session.flush()
-        session.add_all(LinkKeyRow(key=k[:200], ocid=ocid) for k in blocking_keys(features_of(notice)))
-        touched.add(opp_id)
-    session.flush()
-    opps = [r for r in (session.get(OpportunityRow, i) for i in sorted(touched)) if r is not None]
-    merged = [_merged_view(session, r) for r in opps]
+            opp_id = -len(batch.new_opps) - 1
+            batch.new_opps[opp_id] = ocid
+        batch.new_links[ocid] = {"ocid": ocid, "opportunity_id": opp_id, "source": notice.source.source,
+                                 "url": notice.source.url, "link_score": score, "link_reasons": list(reasons),
+                                 "notice": notice_json(notice)}
+        batch.keys_of[ocid] = sorted(keys)
+        for k in keys:
+            batch.new_keys.setdefault(k, set()).add(ocid)
+        cache.put(ocid, feats)
+        batch.touched.add(opp_id)
+    views = _merged_views(session, batch)
     # one classifier call per batch: the text encoder is fast on a batch and slow one text at a time
-    for opp_row, notice, c in zip(opps, merged, classify_many(merged), strict=True):
-        _write_opportunity(opp_row, notice, c)
-    return len(touched)
+    _write(session, batch, views, classify_many(list(views.values())))
+    return len(batch.touched)

@@ -28,6 +28,8 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # Letters of Ukrainian and Romanian, two languages the USE multilingual v3 model was not trained on:
 # its neighbours for such text are noise (measured: bench/eval_classify.py), so only the lexicon speaks.
 _UNSUPPORTED_BY_EMBEDDING = re.compile(r"[іїєґІЇЄҐșțȘȚşţŞŢăĂ]")
+_MEMO_SIZE = 20_000  # headlines whose nearest phrase is remembered (≤ 300 characters each)
+_LEXICON_MEMO_SIZE = 5_000  # whole texts (title and description) whose lexicon verdict is remembered
 _SHORT_TOKEN = 3  # tokens this short ("of", "its", "gis") must be whole words, or they match everything
 
 
@@ -84,6 +86,10 @@ class Lexicon:
     """All languages' terms together: notices are often mislabelled by language, so every term is tried."""
 
     terms: tuple[Term, ...]
+    _index: _TermIndex = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", _TermIndex.build(self.terms))
 
     @staticmethod
     def from_mappings(lexicons: Sequence[Mapping[str, Any]]) -> Lexicon:
@@ -97,6 +103,66 @@ class Lexicon:
                     # The same word in two languages (after accent folding) is one piece of evidence.
                     out.setdefault((term.pattern.pattern, term.label), term)
         return Lexicon(tuple(out.values()))
+
+    def matching(self, norm: str, cased: str) -> list[Term]:
+        """The terms whose pattern occurs in the text, in lexicon order (`norm` casefolded, `cased` not)."""
+        return [self.terms[i] for i in self._index.candidates(norm, cased)
+                if self.terms[i].pattern.search(cased if self.terms[i].case_sensitive else norm)]
+
+
+_WORD = re.compile(r"\w+")
+_KEY_LEN = 3
+
+
+def _first_token(term: Term) -> str:
+    body = term.text.strip().lstrip("~=")
+    return normalise(body, casefold=not term.case_sensitive).split()[0]
+
+
+def _prefixes(text: str) -> set[str]:
+    out: set[str] = set()
+    for w in _WORD.findall(text):
+        out.update((w[:1], w[:2], w[:_KEY_LEN]))
+    return out
+
+
+@dataclass(frozen=True)
+class _TermIndex:
+    """A prefilter, for speed only: a term can match only where its first token does, and a non-Hangul first
+    token starts a word (its pattern begins with (?<!\\w)), so the text must have a word starting with the
+    token's first letters. Only the terms that pass are searched with their own pattern, so results are
+    exactly those of searching every term."""
+
+    by_prefix: dict[str, tuple[int, ...]]  # casefolded terms, by the first ≤3 word letters of the first token
+    by_prefix_cased: dict[str, tuple[int, ...]]  # case-sensitive terms, likewise
+    by_substring: tuple[tuple[int, str, bool], ...]  # the rest (Hangul, leading symbol): a substring test
+
+    @staticmethod
+    def build(terms: Sequence[Term]) -> _TermIndex:
+        """Index the terms by the key their first token gives."""
+        plain: dict[str, list[int]] = {}
+        cased: dict[str, list[int]] = {}
+        rest: list[tuple[int, str, bool]] = []
+        for i, term in enumerate(terms):
+            tok = _first_token(term)
+            lead = _WORD.match(tok)
+            if _HANGUL.search(tok) or lead is None:
+                rest.append((i, tok, term.case_sensitive))
+                continue
+            (cased if term.case_sensitive else plain).setdefault(lead.group()[:_KEY_LEN], []).append(i)
+        return _TermIndex({k: tuple(v) for k, v in plain.items()}, {k: tuple(v) for k, v in cased.items()},
+                          tuple(rest))
+
+    def candidates(self, norm: str, cased: str) -> list[int]:
+        """Indexes (sorted) of the terms that may match."""
+        found: set[int] = set()
+        for key in _prefixes(norm):
+            found.update(self.by_prefix.get(key, ()))
+        if self.by_prefix_cased:
+            for key in _prefixes(cased):
+                found.update(self.by_prefix_cased.get(key, ()))
+        found.update(i for i, tok, cs in self.by_substring if tok in (cased if cs else norm))
+        return sorted(found)
 
 
 @dataclass(frozen=True)
@@ -118,20 +184,19 @@ def lexicon_verdict(text: str, lexicon: Lexicon) -> TextVerdict | None:
     """Vote with lexicon hits; None when no term matched. Smart-city needs more weight than not-smart terms."""
     norm, cased = normalise(text), normalise(text, casefold=False)
     hits: dict[str, list[Term]] = {}
-    for term in lexicon.terms:
-        if term.pattern.search(cased if term.case_sensitive else norm):
-            hits.setdefault(term.label, []).append(term)
+    for term in lexicon.matching(norm, cased):
+        hits.setdefault(term.label, []).append(term)
     if not hits:
         return None
-    negative = sum(t.weight for t in hits.pop(NOT_SMART_CITY, []))
+    negatives = hits.pop(NOT_SMART_CITY, [])
+    negative = sum(t.weight for t in negatives)
     per_service: dict[str, float] = {}
     for label, terms in hits.items():
         service = _split(label)[0]
         per_service[service] = per_service.get(service, 0.0) + sum(t.weight for t in terms)
     best = max(sorted(per_service), key=lambda s: per_service[s], default=None)
     if best is None or per_service[best] <= negative:
-        words = sorted({t.text for t in lexicon.terms if t.label == NOT_SMART_CITY
-                        and t.pattern.search(cased if t.case_sensitive else norm)})
+        words = sorted({t.text for t in negatives})
         return TextVerdict(NOT_SMART_CITY, None, round(min(0.95, 0.6 + 0.1 * negative), 3),
                            tuple(f"text: '{w}' → {NOT_SMART_CITY}" for w in words[:3]))
     labels = sorted((lab for lab in hits if _split(lab)[0] == best),
@@ -152,6 +217,7 @@ class EmbeddingIndex:
     labels: tuple[str, ...]
     encoder: Encoder
     _matrix: npt.NDArray[np.float32] | None = field(default=None, repr=False)
+    _memo: dict[str, tuple[str, float, str]] = field(default_factory=dict, repr=False)
 
     def matrix(self) -> npt.NDArray[np.float32]:
         """The phrase embeddings, L2-normalised rows."""
@@ -163,9 +229,17 @@ class EmbeddingIndex:
         """For each text: the best class by its closest phrase, the cosine, and that phrase."""
         if not texts:
             return []
-        sims = _unit(self.encoder(list(texts))) @ self.matrix().T
-        best = np.argmax(sims, axis=1)
-        return [(self.labels[j], float(sims[i, j]), self.phrases[j]) for i, j in enumerate(best)]
+        # the encoder is the slowest step of ingest: each distinct text is encoded once (bounded memo)
+        known = {t: self._memo[t] for t in texts if t in self._memo}
+        todo = list(dict.fromkeys(t for t in texts if t not in known))
+        if todo:
+            sims = _unit(self.encoder(todo)) @ self.matrix().T
+            best = np.argmax(sims, axis=1)
+            known.update((todo[i], (self.labels[j], float(sims[i, j]), self.phrases[j])) for i, j in enumerate(best))
+            if len(self._memo) + len(todo) > _MEMO_SIZE:
+                self._memo.clear()
+            self._memo.update((t, known[t]) for t in todo)
+        return [known[t] for t in texts]
 
 
 def _unit(m: npt.NDArray[Any]) -> npt.NDArray[np.float32]:
@@ -192,10 +266,20 @@ class TextModel:
     lexicon: Lexicon
     embedding: EmbeddingIndex | None = None
     method: Method = "hybrid"
+    _memo: dict[str, TextVerdict | None] = field(default_factory=dict, repr=False, compare=False)
+
+    def _lexicon_verdict(self, text: str) -> TextVerdict | None:
+        # texts recur (re-publications of a notice, its releases over time): each is matched once (bounded memo)
+        if text in self._memo:
+            return self._memo[text]
+        if len(self._memo) >= _LEXICON_MEMO_SIZE:
+            self._memo.clear()
+        verdict = self._memo[text] = lexicon_verdict(text, self.lexicon)
+        return verdict
 
     def classify_texts(self, texts: Sequence[str]) -> list[TextVerdict]:
         """Classify many texts at once (one encoder batch for those the lexicon leaves open)."""
-        lex = [lexicon_verdict(t, self.lexicon) if self.method != "embedding" else None for t in texts]
+        lex = [self._lexicon_verdict(t) if self.method != "embedding" else None for t in texts]
         todo = [i for i, v in enumerate(lex) if v is None and texts[i].strip() and embedding_supported(texts[i])]
         use_embedding = self.method != "lexicon" and self.embedding is not None
         near = self.embedding.nearest([_headline(texts[i]) for i in todo]) if use_embedding and self.embedding else []

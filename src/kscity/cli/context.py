@@ -12,6 +12,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, NoReturn
 
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from kscity.app import App, build_app
@@ -100,3 +101,8 @@ def user_errors() -> Iterator[None]:
         fail(f"error: {exc.message(cli_locale())}", EXIT_USAGE)
     except ReferenceFileError as exc:
         fail(f"error: reference data refused, nothing was loaded: {exc}", EXIT_USAGE)
+    except (OperationalError, ProgrammingError) as exc:  # reachable but not migrated: tables are missing
+        first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        ko = cli_locale() == "ko"
+        fail(("error: 데이터베이스가 준비되지 않았습니다 (kscity init 실행): " if ko else
+              "error: the database is not ready (run `kscity init`): ") + first, EXIT_USAGE)

@@ -31,6 +31,7 @@ from kscity.core.finance.tables import (
     parse_terms,
 )
 from kscity.errors import InvalidInput, NotFound
+from kscity.services.countries import country_terms
 from kscity.store.tables.reference import CountryRow
 
 TRANCHES = ("government", "public", "private")
@@ -57,8 +58,7 @@ def country_terms_for(*, session: Session, iso3: str) -> CountryTerms:
     if row is None:
         raise NotFound(f"country: unknown ISO3 code {iso3!r} (expected one of the country table's codes, e.g. KEN)",
                        f"country: 알 수 없는 ISO3 코드 {iso3!r} (예: KEN)")
-    return CountryTerms(iso3=row.iso3, name_en=row.name_en, name_ko=row.name_ko, income_group=row.income_group,
-                        oecd_risk=row.oecd_risk, oecd_status=row.oecd_status or "classified")
+    return country_terms(row)
 
 
 def _stack(session: Session, country: str, cost_usd: float, commercial: bool, spc: bool,

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from kscity.cli.context import EXIT_REFUSED, OutputFormat, cli_locale, emit, fail, get_app, user_errors
+from kscity.cli.context import EXIT_REFUSED, OutputFormat, cli_locale, emit, get_app, user_errors
 from kscity.services import catalogue as svc
 
 sub = typer.Typer(help="The alliance company and solution catalogue (기업·솔루션 카탈로그).", no_args_is_help=True)
@@ -42,19 +39,6 @@ MinTrl = Annotated[int | None, typer.Option("--min-trl", help="Lowest maturity (
 Query = Annotated[str | None, typer.Option("--q", help="Words to find in names and descriptions (ko or en).")]
 
 
-@contextmanager
-def database_errors() -> Iterator[None]:
-    """Kscity errors and a missing schema become one line and exit 2, never a traceback."""
-    with user_errors():
-        try:
-            yield
-        except (OperationalError, ProgrammingError) as exc:
-            first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            ko = cli_locale() == "ko"
-            fail(("error: 데이터베이스가 준비되지 않았습니다 (kscity init 실행): " if ko else
-                  "error: the database is not ready (run `kscity init`): ") + first)
-
-
 def _name(item: dict[str, Any]) -> str:
     return str(item["name"]["ko" if cli_locale() == "ko" else "en"])
 
@@ -64,7 +48,7 @@ def list_cmd(service: Service = None, sub_solution: SubSol = None, size: Size = 
              min_trl: MinTrl = None, q: Query = None, limit: Annotated[int | None, typer.Option()] = None,
              offset: int = 0, fmt: FormatOpt = OutputFormat.text) -> None:
     """List companies: id, names, size, services, solutions, sample flag."""
-    with database_errors(), get_app().read() as session:
+    with user_errors(), get_app().read() as session:
         f = svc.make_filter(service=service, sub_solution=sub_solution, size=size, country=country,
                             min_trl=min_trl, q_text=q)
         items, total = svc.list_companies(session=session, filters=f, limit=limit, offset=offset)
@@ -82,7 +66,7 @@ def solutions_cmd(service: Service = None, sub_solution: SubSol = None, size: Si
                   min_trl: MinTrl = None, q: Query = None, limit: Annotated[int | None, typer.Option()] = None,
                   offset: int = 0, fmt: FormatOpt = OutputFormat.text) -> None:
     """List solutions with their company."""
-    with database_errors(), get_app().read() as session:
+    with user_errors(), get_app().read() as session:
         f = svc.make_filter(service=service, sub_solution=sub_solution, size=size, country=country,
                             min_trl=min_trl, q_text=q)
         items, total = svc.list_solutions(session=session, filters=f, limit=limit, offset=offset)
@@ -99,7 +83,7 @@ def solutions_cmd(service: Service = None, sub_solution: SubSol = None, size: Si
 def show_cmd(company_id: Annotated[int, typer.Argument(help="Company id.")],
              fmt: FormatOpt = OutputFormat.text) -> None:
     """Show one company with its solutions, references and exports."""
-    with database_errors(), get_app().read() as session:
+    with user_errors(), get_app().read() as session:
         data = svc.show_company(session=session, company_id=company_id)
 
     def text() -> str:
@@ -120,7 +104,7 @@ def import_cmd(file: Annotated[Path, typer.Argument(help="XLSX, CSV or JSON file
                fmt: FormatOpt = OutputFormat.text) -> None:
     """Import companies and solutions all-or-nothing (upsert by registration number); exit 1 when refused."""
     locale = cli_locale()
-    with database_errors(), get_app().transaction() as session:
+    with user_errors(), get_app().transaction() as session:
         if fmt is OutputFormat.text and sys.stderr.isatty():
             from rich.console import Console
 
@@ -156,7 +140,7 @@ def export_cmd(output: Annotated[Path, typer.Option("--output", "-o", help="File
                service: Service = None, sub_solution: SubSol = None, size: Size = None, country: Country = None,
                min_trl: MinTrl = None, q: Query = None) -> None:
     """Export the catalogue as a printable PDF, the XLSX template or JSON."""
-    with database_errors(), get_app().read() as session:
+    with user_errors(), get_app().read() as session:
         f = svc.make_filter(service=service, sub_solution=sub_solution, size=size, country=country,
                             min_trl=min_trl, q_text=q)
         n = svc.export_catalogue(session=session, fmt=file_format.value, lang=lang.value, output=output, filters=f)

@@ -7,8 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kscity.cli.commands.catalogue import database_errors
-from kscity.cli.context import OutputFormat, cli_locale, emit, fail, get_app
+from kscity.cli.context import OutputFormat, cli_locale, emit, fail, get_app, user_errors
 from kscity.services import tasks as svc
 
 sub = typer.Typer(help="The plan's 25 tasks and their progress (추진과제 관리).", no_args_is_help=True)
@@ -67,7 +66,7 @@ def list_cmd(
 ) -> None:
     """List the tasks with due half-year, owners, status and overdue flag."""
     day = _day(as_of)
-    with database_errors(), get_app().read() as session:
+    with user_errors(), get_app().read() as session:
         items = svc.list_tasks(session=session, as_of=day, strategy=strategy, owner=owner, status=status,
                                overdue=overdue)
     lang = cli_locale()
@@ -79,7 +78,7 @@ def list_cmd(
 def show_cmd(number: Number, as_of: AsOf = None, fmt: FormatOpt = OutputFormat.text) -> None:
     """Show one task: strategy, due half-year, owners, status, note."""
     day = _day(as_of)
-    with database_errors(), get_app().read() as session:
+    with user_errors(), get_app().read() as session:
         task = svc.show_task(session=session, number=number, as_of=day)
     emit(task, fmt, lambda: _detail(task, cli_locale()))
 
@@ -92,7 +91,7 @@ def update_cmd(
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
     """Set a task's status and note; exit 2 for an unknown task or status."""
-    with database_errors(), get_app().transaction() as session:
+    with user_errors(), get_app().transaction() as session:
         task = svc.update_task(session=session, number=number, status=status, note=note)
     emit(task, fmt, lambda: _detail(task, cli_locale()))
 
@@ -101,7 +100,7 @@ def update_cmd(
 def summary_cmd(as_of: AsOf = None, fmt: FormatOpt = OutputFormat.text) -> None:
     """Count tasks by strategy and status and list the overdue ones."""
     day = _day(as_of)
-    with database_errors(), get_app().read() as session:
+    with user_errors(), get_app().read() as session:
         data = svc.task_summary(session=session, as_of=day)
     lang = cli_locale()
 

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, UploadFile
 
-from kscity.errors import InvalidInput
-from kscity.services.ingest import ingest_paths
 from kscity.services.opportunities import import_detail, list_imports, opportunity_detail, search_opportunities
 from kscity.web.deps import AppDep, SessionDep
+from kscity.web.uploads import ingest_uploads
 
 router = APIRouter(tags=["opportunities"])
 
@@ -45,26 +41,7 @@ def get_opportunity(ocid: str, session: SessionDep) -> dict[str, Any]:
 def post_imports(kapp: AppDep, files: list[UploadFile], source: Annotated[str | None, Query()] = None
                  ) -> dict[str, Any]:
     """Multipart upload of OCDS/TED/CSV/XLSX files; one report per file, as `kscity ingest` prints."""
-    if not files:
-        raise InvalidInput("no file was uploaded", "업로드된 파일이 없습니다")
-    limit = kapp.settings.max_upload_bytes
-    with tempfile.TemporaryDirectory(prefix="kscity-upload-") as tmp:
-        saved: list[Path] = []
-        for i, f in enumerate(files):
-            name = Path(f.filename or f"upload-{i}").name or f"upload-{i}"
-            target = Path(tmp) / f"{i:03d}-{name}"
-            with target.open("wb") as out:
-                shutil.copyfileobj(f.file, out, length=1024 * 1024)
-            if target.stat().st_size > limit:
-                raise InvalidInput(f"{name}: {target.stat().st_size:,} bytes is over the upload limit of {limit:,}",
-                                   f"{name}: 업로드 한도({limit:,} 바이트)를 넘습니다")
-            saved.append(target)
-        report = ingest_paths(kapp, saved, source=source)
-    for f, original, tmp_path in zip(report["files"], files, saved, strict=True):
-        f["path"] = original.filename
-        for e in f["errors"]:
-            e["where"] = e["where"].replace(str(tmp_path), original.filename or tmp_path.name)
-    return report
+    return ingest_uploads(kapp, files, source=source)
 
 
 @router.get("/api/imports", summary="Recent imports")

@@ -8,7 +8,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kscity.errors import NotFound
-from kscity.services.countries import KOTRA_SECTORS, PLAN_GROUPS, country_profile, list_countries
+from kscity.services.countries import (
+    KOTRA_SECTORS,
+    PLAN_GROUPS,
+    AmbiguousCountry,
+    country_profile,
+    list_countries,
+    resolve_country,
+)
 from kscity.store.queries.countries import country
 from kscity.web.deps import SessionDep
 from kscity.web.render import render, request_locale
@@ -35,11 +42,9 @@ def countries_page(
                           risk_min=_int(risk_min), presence=presence or None)
     if q and len(rows) == 0:
         try:
-            from kscity.services.countries import resolve_country
-
             found = resolve_country(session=session, query=q)
             return RedirectResponse(f"/countries/{found.iso3}", status_code=303)
-        except Exception:  # no sure match: show the empty list with the query kept
+        except (NotFound, AmbiguousCountry):  # no sure match: show the empty list with the query kept
             pass
     filters = {"q": q or "", "group": group or "", "income": income or "", "risk_min": risk_min or "",
                "presence": presence or ""}

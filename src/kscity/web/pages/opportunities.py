@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from kscity.services.ingest import ingest_paths
 from kscity.services.opportunities import (
     import_detail,
     list_imports,
@@ -20,6 +16,7 @@ from kscity.services.opportunities import (
 )
 from kscity.web.deps import AppDep, SessionDep
 from kscity.web.render import render
+from kscity.web.uploads import ingest_uploads
 
 router = APIRouter(include_in_schema=False)
 SORTS = ("deadline", "value", "published", "title")
@@ -62,18 +59,7 @@ def imports_page(request: Request, session: SessionDep) -> Response:
 @router.post("/imports", response_class=HTMLResponse)
 def imports_upload(request: Request, kapp: AppDep, files: list[UploadFile]) -> Response:
     """Ingest uploaded files with the same service as the CLI; answers the report (an htmx fragment)."""
-    with tempfile.TemporaryDirectory(prefix="kscity-upload-") as tmp:
-        saved = []
-        for i, f in enumerate(files):
-            target = Path(tmp) / f"{i:03d}-{Path(f.filename or 'upload').name}"
-            with target.open("wb") as out:
-                shutil.copyfileobj(f.file, out, length=1024 * 1024)
-            saved.append(target)
-        report = ingest_paths(kapp, saved)
-    for f, original, tmp_path in zip(report["files"], files, saved, strict=True):
-        f["path"] = original.filename
-        for e in f["errors"]:
-            e["where"] = e["where"].replace(str(tmp_path), original.filename or tmp_path.name)
+    report = ingest_uploads(kapp, files)
     with kapp.read() as session:
         imports = list_imports(session=session)
     template = "imports/_report.html" if request.headers.get("HX-Request") else "imports/index.html"

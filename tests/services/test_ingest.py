@@ -66,3 +66,27 @@ def test_opportunities_are_classified_and_searchable_and_feed_the_country_page(l
     assert res["total"] > 0 and all(o["service"] for o in res["items"])
     assert profile["pipeline"]["opportunities"] == res["total"]
     assert found["total"] >= 1
+
+
+def test_a_publishers_own_ids_never_link_even_without_a_registered_prefix(loaded_app: App, tmp_path: Path) -> None:
+    """Mexico's GACM publishes ocids such as "10" and "100": two such lots that look alike stay two
+    opportunities, while the same project under a registered prefix links to one of them."""
+    import json
+
+    def release(ocid: str) -> dict:  # type: ignore[type-arg]
+        return {"ocid": ocid, "id": f"{ocid}-1", "date": "2024-03-01T00:00:00Z", "tag": ["tender"],
+                "buyer": {"name": "Grupo Aeroportuario de la Ciudad de Mexico"},
+                "tender": {"id": "t", "title": "Suministro de luminarias LED para el edificio terminal",
+                           "value": {"amount": 1250000, "currency": "MXN"},
+                           "items": [{"id": "1", "classification": {"scheme": "CPV", "id": "34928500"}}]},
+                "parties": [{"id": "b", "name": "Grupo Aeroportuario de la Ciudad de Mexico", "roles": ["buyer"],
+                             "address": {"countryName": "Mexico"}}]}
+
+    for name, ocids in (("gacm.json", ["900", "901"]), ("other.json", ["ocds-zz99zz-77"])):
+        (tmp_path / name).write_text(json.dumps({"uri": "x", "publishedDate": "2024-03-02T00:00:00Z",
+                                                 "version": "1.1", "releases": [release(o) for o in ocids]}))
+        ingest_paths(loaded_app, [tmp_path / name])
+    with loaded_app.read() as s:
+        links = {o: opportunity_detail(session=s, ocid=o)["ocid"] for o in ("900", "901", "ocds-zz99zz-77")}
+    assert links["900"] != links["901"]
+    assert links["ocds-zz99zz-77"] in {links["900"], links["901"]}

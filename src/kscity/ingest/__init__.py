@@ -6,7 +6,7 @@ payload or snippet and plain-words errors). Its `.summary` (a FileSummary) has t
 `compile_releases` merges one ocid's releases into a compiled release; `notice_from_release` maps it.
 """
 
-from kscity.ingest.compile import OCDS_1_1_5_MERGE_RULES, compile_releases, merge_rules
+from kscity.ingest.compile import OCDS_1_1_5_MERGE_RULES, compile_releases, compiles_to_itself, merge_rules
 from kscity.ingest.items import Accepted, FileSummary, FxLookup, ReadError, ReadItem, Rejected, content_hash
 from kscity.ingest.limits import LimitExceeded, Limits
 from kscity.ingest.normalize import notice_from_release, release_stage
@@ -27,6 +27,7 @@ __all__ = [
     "Rejected",
     "check_release",
     "compile_releases",
+    "compiles_to_itself",
     "content_hash",
     "country_iso3",
     "merge_rules",

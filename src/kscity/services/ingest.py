@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from kscity.app import App
 from kscity.errors import InvalidInput
 from kscity.ingest import Accepted, Limits, Rejected, read_file
-from kscity.services.opportunity_build import FxTable, LinkCache, notice_json, rebuild_opportunities
+from kscity.services.opportunity_build import FxTable, LinkCache, StoredRelease, notice_json, rebuild_opportunities
 from kscity.store.tables.pipeline import ImportFileRow, QuarantineRow, ReleaseRow
 
 DATA_SUFFIXES = {".json", ".jsonl", ".ndjson", ".gz", ".zip", ".xml", ".csv", ".xlsx"}
@@ -92,8 +92,8 @@ def _release_key(item: Accepted) -> str:
 
 
 def _store_batch(session: Session, batch: list[Accepted | Rejected], report: FileReport, file_row: ImportFileRow,
-                 fx: FxTable) -> set[str]:
-    """Store one batch; returns the ocids whose opportunities must be rebuilt."""
+                 fx: FxTable) -> dict[str, list[StoredRelease]]:
+    """Store one batch; returns the new releases by ocid: the ocids whose opportunities must be rebuilt."""
     accepted = [i for i in batch if isinstance(i, Accepted)]
     keys = list({(a.ocid, _release_key(a)) for a in accepted})
     known: dict[tuple[str, str], str] = {}
@@ -102,7 +102,7 @@ def _store_batch(session: Session, batch: list[Accepted | Rejected], report: Fil
         rows = session.execute(select(ReleaseRow.ocid, ReleaseRow.release_id, ReleaseRow.content_hash)
                                .where(tuple_(ReleaseRow.ocid, ReleaseRow.release_id).in_(chunk)))
         known.update({(o, r): h for o, r, h in rows})
-    touched: set[str] = set()
+    touched: dict[str, list[StoredRelease]] = {}
     new_rows: list[dict[str, Any]] = []
     for item in batch:
         if isinstance(item, Rejected):
@@ -132,7 +132,8 @@ def _store_batch(session: Session, batch: list[Accepted | Rejected], report: Fil
                      "source": notice.source.source, "kind": _kind(item), "payload": item.payload,
                      "notice": notice_json(notice), "file_id": file_row.id, "position": item.position})
         report.ingested += 1
-        touched.add(item.ocid)
+        touched.setdefault(item.ocid, []).append(StoredRelease(_kind(item), notice.source.source, item.payload,
+                                                               notice))
     session.flush()
     if new_rows:  # one executemany, not an ORM object per release
         session.execute(insert(ReleaseRow), new_rows)
@@ -171,7 +172,7 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
             file_row = session.get(ImportFileRow, report.import_id)
             assert file_row is not None
             touched = _store_batch(session, batch, report, file_row, fx)
-            rebuild_opportunities(session=session, ocids=touched, fx=fx, cache=cache)
+            rebuild_opportunities(session=session, ocids=touched, fx=fx, cache=cache, fresh=touched)
             seen += len(batch)
             file_row.items_seen, file_row.ingested = seen, report.ingested
             file_row.quarantined, file_row.duplicates = report.quarantined, report.duplicates

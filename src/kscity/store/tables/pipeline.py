@@ -108,5 +108,9 @@ class LinkKeyRow(Base):
     """Blocking keys of each linked notice, so a new notice is compared with a few candidates, not all."""
 
     __tablename__ = "link_key"
+    # (key, publisher, ocid): "notices of other publishers under these keys" is two index ranges
+    __table_args__ = (Index("ix_link_key_key_publisher", "key", "publisher", "ocid"),)
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     ocid: Mapped[str] = mapped_column(ForeignKey("notice_link.ocid", ondelete="CASCADE"), primary_key=True)
+    # whose ids these are (services.opportunity_build.publisher_of): a publisher's own notices never link
+    publisher: Mapped[str] = mapped_column(String(120), default="", server_default="")

@@ -99,3 +99,23 @@ def test_repeated_ids_in_an_array_force_the_merge() -> None:
     assert len(compile_releases([release])["tender"]["items"]) == 1  # what the merge does, hence no shortcut
     release["tender"]["items"][1]["id"] = "2"
     assert compiles_to_itself(release)
+
+
+_LEAF = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=8),
+                  st.sampled_from(["EUR", "XYZ", "N/A", "2024-05-31", "2024-13-45", "31/05/2024", "UAH"]))
+_KEYS = st.sampled_from(["amount", "currency", "date", "startDate", "title", "items", "value", "id", "endDate"])
+_TREE = st.recursive(_LEAF, lambda c: st.lists(c, max_size=4) | st.dictionaries(_KEYS, c, max_size=5), max_leaves=25)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(_KEYS, _TREE, max_size=6))
+def test_check_release_fast_path_finds_what_the_full_walk_finds(tree: dict) -> None:  # type: ignore[type-arg]
+    """check_release skips the path-naming walk when a quick pass finds nothing: the errors must not change."""
+    from kscity.ingest import check_release
+    from kscity.ingest.items import ReadError
+    from kscity.ingest.validate import _walk
+
+    release = {"ocid": "ocds-abc123-1", "id": "1", **{k: v for k, v in tree.items() if k not in ("id",)}}
+    full: list[ReadError] = []
+    _walk(release, "", "here", full)
+    assert [e.message for e in check_release(release, "here")] == [e.message for e in full]

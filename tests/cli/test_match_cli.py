@@ -46,3 +46,19 @@ def test_match_consortium_and_alerts_from_the_shell(kscity: Run, shared_data: Pa
     rep = json.loads(p.stdout)
     assert p.returncode == 0 and rep["profiles"] == 1 and rep["new_items"] >= 1
     assert json.loads(kscity("alerts", "run", "--format", "json").stdout)["new_items"] == 0
+
+
+def test_a_ukrainian_notice_finds_the_korean_only_firm_from_the_shell(kscity: Run, tmp_path: Path) -> None:
+    from tests.services.test_matching_crosslingual import CCTV, FIRMS, write_inputs
+
+    firms, notices = write_inputs(tmp_path)
+    assert kscity("init").returncode == 0
+    p = kscity("catalogue", "import", str(firms), "--format", "json")
+    assert p.returncode == 0, p.stderr
+    assert kscity("ingest", str(notices), "--format", "json").returncode == 0
+    p = kscity("match", "opportunity", "ocds-test-ua-cctv", "--format", "json")
+    assert p.returncode == 0, p.stderr
+    ranked = json.loads(p.stdout)
+    assert len(ranked) == len(FIRMS) and ranked[0]["firm"] == CCTV
+    assert ranked[0]["parts"]["text"] > max(r["parts"]["text"] for r in ranked[1:])
+    assert ranked[0]["explanation"]["ko"] and ranked[0]["explanation"]["en"]

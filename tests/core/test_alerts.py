@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kscity.core.alerts import ATOM, AlertProfile, atom_feed, match_profile, new_hits
+from kscity.core.alerts import (
+    ATOM,
+    AlertHit,
+    AlertMatcher,
+    AlertProfile,
+    atom_feed,
+    match_profile,
+    match_profiles,
+    new_hits,
+)
 from kscity.core.match import Opportunity
 from kscity.errors import InvalidInput
 from kscity.model.opportunity import Classification, ItemCode, Notice, SourceRef
@@ -76,3 +85,52 @@ def test_atom_feed(lang: str) -> None:
     summary = entries[0].findtext("a:summary", namespaces=ns) or ""
     assert ("일치 조건" in summary) is (lang == "ko") and "safety" in summary
     assert root.findtext("a:updated", namespaces=ns) == T0.isoformat()
+
+
+# One-pass matching of many profiles must give exactly what the one-pair rule gives, reasons and order included.
+WORDS = ["Sistema", "de", "videovigilância", "VIDEOVIGILANCIA", "agua", "Água", "відеоспостереження", "ß", "strasse",
+         "CCTV", "영상", "e\u0301", "é", "ia d", "x\x00y"]
+CODES = [("CPV", "35125300-2"), ("CPV", "35125000"), ("CPV", "35120000"), ("CPV", "35125310"), ("CPV", "45000000"),
+         ("UNSPSC", "46171610"), ("UNSPSC", "46171600"), ("UNSPSC", "46170000"), ("OTHER", "351253"), ("CPV", "")]
+texts = st.lists(st.sampled_from(WORDS), max_size=5).map(" ".join)
+opportunities = st.builds(
+    lambda i, service, country, title, codes, value, days: opp(f"o{i}", service=service, country=country,
+                                                               title=title, codes=tuple(codes), value=value,
+                                                               days=days),
+    st.integers(0, 5), st.sampled_from([None, "safety", "eco"]), st.sampled_from(["MEX", "UKR", "PRT"]), texts,
+    st.lists(st.sampled_from(CODES), max_size=3), st.sampled_from([None, 0.0, 5e5, 2e6]), st.integers(0, 3))
+profiles = st.builds(
+    lambda services, countries, keywords, codes, value: AlertProfile(
+        "p", "x", services=frozenset(services), countries=frozenset(countries), keywords=tuple(keywords),
+        codes=tuple(codes), min_value_usd=value),
+    st.sets(st.sampled_from(["safety", "eco", "energy"]), max_size=2), st.sets(st.sampled_from(["MEX", "UKR"]),
+                                                                                 max_size=2),
+    st.lists(st.sampled_from([*WORDS, " agua ", ""]), max_size=3),
+    st.lists(st.sampled_from(["CPV:35125000", "35125300", "CPV:35120000", "UNSPSC:46171600", "UNSPSC:46171610",
+                              "OTHER:351253", "CPV:45"]), max_size=2),
+    st.sampled_from([None, 0.0, 1e6])).filter(
+        lambda p: bool(p.services or p.countries or [k for k in p.keywords if k.strip()] or p.codes or p.min_value_usd))
+
+
+def _view(hits: list[AlertHit]) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    return [(h.opportunity.notice.ocid, h.reasons_en, h.reasons_ko) for h in hits]
+
+
+@given(st.lists(opportunities, max_size=12), st.lists(profiles, min_size=1, max_size=4), st.data())
+def test_one_pass_matching_equals_the_pair_rule(opps: list[Opportunity], ps: list[AlertProfile],
+                                                data: st.DataObject) -> None:
+    starts = [data.draw(st.integers(0, len(opps))) for _ in ps]
+    got = match_profiles(ps, opps, starts)
+    assert [_view(g) for g in got] == [_view(new_hits(p, opps[s:], None)) for p, s in zip(ps, starts, strict=True)]
+
+
+def test_a_text_holding_nul_is_still_searched_exactly() -> None:
+    opps = [opp("a", title="Sistema de\x00 agua"), opp("b", title="agua"), opp("c", title="nada")]
+    m = AlertMatcher(opps)
+    assert [h.opportunity.notice.ocid for h in m.hits(AlertProfile("p", "x", keywords=("de\x00 ag",)))] == ["a"]
+    assert [h.opportunity.notice.ocid for h in m.hits(AlertProfile("p", "x", keywords=("AGUA",)))] == ["b", "a"]
+
+
+def test_an_empty_profile_is_refused_by_the_one_pass_matcher_too() -> None:
+    with pytest.raises(InvalidInput, match="p7: empty"):
+        match_profiles([AlertProfile("p7", "x", keywords=("  ",))], [opp("a")])

@@ -179,6 +179,26 @@ def test_rank_opportunities_both_ways_agree() -> None:
     assert from_firm["ocds-0"] == pytest.approx(from_opp["latam"], abs=1e-6)
 
 
+def test_a_lazy_index_ranks_as_the_full_one_and_encodes_each_text_once() -> None:
+    calls: list[str] = []
+
+    def counting(texts: Sequence[str]) -> np.ndarray:
+        calls.extend(texts)
+        return bag_encoder(texts)
+
+    opps = [opportunity(sv, sb, ct) for sv, sb, ct in (("safety", "intelligent_cctv", "MEX"),
+                                                       ("transport", "bus_information_system", "MEX"),
+                                                       ("eco", "smart_water_management", "VNM"), (None, None, "KEN"))]
+    opps = [Opportunity(replace(o.notice, ocid=f"ocds-{i}", title=f"{o.notice.title} {i}"), o.classification)
+            for i, o in enumerate(opps)]
+    full = OpportunityIndex.build(opps, bag_encoder)
+    lazy = OpportunityIndex.build(opps, counting, lazy=True)
+    calls.clear()  # the dimension probe
+    for firm in _firms():
+        assert rank_opportunities(firm, lazy, CTX, limit=10) == rank_opportunities(firm, full, CTX, limit=10)
+    assert len(calls) == len(set(calls)) <= len(opps)  # each text encoded once at most, across queries
+
+
 def test_firm_without_solutions_gets_empty_list() -> None:
     index = OpportunityIndex.build([opportunity()], bag_encoder)
     assert rank_opportunities(Firm("x", company("sme")), index, CTX) == []

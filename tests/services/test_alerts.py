@@ -110,3 +110,26 @@ def test_deleting_a_profile_removes_it(mapp: App) -> None:
         assert svc.list_profiles(session=s) == []
         with pytest.raises(NotFound):
             svc.profile_feed(session=s, profile_id=p["id"])
+
+
+def test_a_later_run_reports_only_what_was_stored_since(mapp: App, shared_data: Path,
+                                                        smtp_sink: tuple[svc.SmtpConfig, list[bytes]]) -> None:
+    from kscity.services.ingest import ingest_paths
+
+    smtp, messages = smtp_sink
+    late = "ocds/mexico/grupo-aeroportuario/sample/releases/118-RELEASE_118_2017-10-04T00_53_15_745Z.json"
+    with mapp.transaction() as s:
+        p = svc.add_profile(session=s, name="street lights", language="en", services=["data"],
+                            countries=["MEX"], email="lights@example.org")
+    with mapp.transaction() as s:
+        first = svc.run_alerts(session=s, smtp=smtp)
+    assert "118" not in first["runs"][0]["ocids"]
+    ingest_paths(mapp, [shared_data / late])  # a 2017 notice ingested late: new to the profile all the same
+    with mapp.transaction() as s:
+        second = svc.run_alerts(session=s, smtp=smtp)
+    assert second["runs"][0]["ocids"] == ["118"] and second["new_items"] == 1
+    mail = message_from_bytes(messages[-1], policy=policy.default)
+    assert mail["To"] == "lights@example.org" and "118" in mail.get_content()
+    with mapp.read() as s:
+        feed = ET.fromstring(svc.profile_feed(session=s, profile_id=p["id"]).encode())
+    assert "118" in [e.findtext(f"{ATOM}id", "").rsplit(":", 1)[-1] for e in feed.findall(f"{ATOM}entry")]

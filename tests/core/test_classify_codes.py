@@ -117,3 +117,84 @@ def test_scheme_and_code_normalisation() -> None:
     assert normalise_scheme(" cpv ") == "CPV" and normalise_scheme("UNSPSC") == "UNSPSC"
     assert normalise_scheme("GSIN") is None
     assert normalise_code("34300000-0") == "34300000" and normalise_code("3430") is None
+
+
+# Rows added 2026-11 after reading the CPV 2008 list (Regulation 213/2008): codes the standard files under a smart
+# row that the rule makes not smart, and smart codes the table lacked.
+@pytest.mark.parametrize(
+    ("code", "deciding_row", "service", "sub"),
+    [
+        ("34993000", "34993000", "data", "smart_street_light"),  # Road lights
+        ("34993100", "34993000", "data", "smart_street_light"),  # Tunnel lighting, under road lights
+        ("34927000", "34927000", "transport", "traffic_management"),  # Toll equipment
+        ("42961300", "42961300", "transport", "bus_information_system"),  # Vehicle location system
+        ("42961200", "42961200", "eco", "smart_water_management"),  # Scada or equivalent system
+        ("42961400", "42961000", "safety", "integrated_platform"),  # Dispatch system, under command and control
+        ("34996100", "34996000", "transport", "traffic_management"),  # Traffic lights
+        ("34971000", "34970000", "transport", "traffic_management"),  # Speed camera equipment
+    ],
+)
+def test_rows_added_from_the_cpv_list(code: str, deciding_row: str, service: str, sub: str) -> None:
+    m = code_table().lookup("CPV", code)
+    assert m is not None and m.rule is not None
+    assert (m.rule.code, m.service, m.rule.sub_solution) == (deciding_row, service, sub)
+
+
+@pytest.mark.parametrize(
+    ("exception", "parent", "parent_service"),
+    [
+        ("34927100", "34927000", "transport"),  # Road salt, filed under Toll equipment
+        ("34996200", "34996000", "transport"),  # signalling for inland waterways, under "... for roads"
+        ("35125200", "35125000", "safety"),  # working-time recorders, under Surveillance system
+        ("71314100", "71314000", "energy"),  # Electrical services, under Energy and related services
+        ("71314310", "71314000", "energy"),  # Heating engineering services for buildings, likewise
+        ("35121000", "35120000", "safety"),  # Security equipment (buzzers, seals, tags), under surveillance
+    ],
+)
+def test_not_smart_exceptions_under_smart_rows(exception: str, parent: str, parent_service: str) -> None:
+    t = code_table()
+    up = t.lookup("CPV", parent)
+    assert up is not None and up.service == parent_service
+    m = t.lookup("CPV", exception)
+    assert m is not None and m.rule is not None and (m.rule.code, m.service) == (exception, NOT_SMART_CITY)
+    c = classify_codes([ItemCode("CPV", exception)], t)
+    assert c is not None and c.service == NOT_SMART_CITY
+
+
+@given(st.sampled_from(["34927100", "34996200", "35125200", "71314100", "71314310"]),
+       st.from_regex(r"\A[0-9]{0,2}\Z"))
+def test_an_exception_covers_its_own_subtree(exception: str, tail: str) -> None:
+    # whatever sits below an exception row stays not smart (its digits after the row's significant prefix)
+    key = exception.rstrip("0")
+    code = (key + tail + "0" * 8)[:8]
+    m = code_table().lookup("CPV", code)
+    assert m is not None and m.service == NOT_SMART_CITY
+
+
+@pytest.mark.parametrize("code", ["27112003", "31162402", "40142320", "71122501", "95121621", "11111501"])
+def test_unspsc_segments_seen_in_the_data_are_explicit_rows(code: str) -> None:
+    # These segments were not smart by default; a row names them, so the evidence shows the segment's title.
+    m = code_table().lookup("UNSPSC", code)
+    assert m is not None and m.rule is not None and m.rule.code == code[:2] + "000000"
+    assert m.service == NOT_SMART_CITY and "not in the table" not in m.evidence()
+
+
+def test_table_labels_are_labels_not_notes() -> None:
+    # label_en quotes the standard; remarks such as "(locks and similar)" belong in the README, not the label
+    t = code_table()
+    notes = ("(locks", "subscriptions)", "as a commodity", "(buildings)")
+    for rule in [*t.cpv.values(), *t.unspsc.values()]:
+        assert rule.label and not any(n in rule.label for n in notes), rule
+    labels = {c: m.rule.label for c in ("35121000", "42961100") if (m := t.lookup("CPV", c)) and m.rule}
+    assert labels == {"35121000": "Security equipment", "42961100": "Access control system"}
+
+
+def test_table_csv_columns_are_well_formed() -> None:
+    import csv
+    from importlib import resources
+
+    for name in ("cpv_services.csv", "unspsc_services.csv"):
+        text = resources.files("kscity.reference.classification").joinpath(name).read_text("utf-8")
+        rows = list(csv.reader(text.splitlines()))
+        assert rows[0] == ["code", "service", "sub_solution", "strength", "label_en", "checked"]
+        assert all(len(r) == 6 for r in rows[1:]), name  # a comma in a note is quoted, not a seventh column

@@ -152,3 +152,91 @@ def test_handset_fixture_is_well_formed_and_balanced() -> None:
     assert all(services[s] >= 15 for s in ("energy", "administration", "safety", "transport", "healthcare",
                                            "eco", "data"))
     assert len({r["id"] for r in rows}) == len(rows)
+
+
+# ---- how lexicon hits are weighed (2026-11): one word one vote, sector words once and where they name the purchase
+def _lex(*entries: tuple[str, str]) -> Lexicon:
+    return Lexicon(tuple(compile_term(raw, label) for raw, label in entries))
+
+
+def test_sector_words_add_up_to_one_sector_weight() -> None:
+    lex = _lex(("~sewer", "eco/sewage_reuse"), ("~wastewater", "eco/sewage_reuse"),
+               ("~treatment plant", "eco/sewage_reuse"), ("construction", NOT_SMART_CITY))
+    # three water-sector words do not outweigh one construction word: together they say "water sector" once
+    v = lexicon_verdict("Construction of sewers, wastewater pipes and a treatment plant", lex)
+    assert v is not None and v.service == NOT_SMART_CITY
+    v = lexicon_verdict("Sewer and wastewater treatment plant operation", lex)
+    assert v is not None and (v.service, v.score) == ("eco", 0.575)  # 0.5 + 0.15 × one sector weight
+
+
+def test_full_terms_still_add_up() -> None:
+    lex = _lex(("cctv", "safety/intelligent_cctv"), ("video analytics", "safety/intelligent_cctv"),
+               ("school", NOT_SMART_CITY))
+    v = lexicon_verdict("CCTV and video analytics for a school", lex)
+    assert v is not None and v.service == "safety"
+
+
+def test_one_word_is_one_vote() -> None:
+    # "sport" and "sports" (or a Czech and a Slovak stem) match the same word: it counts once
+    lex = _lex(("cctv", "safety/intelligent_cctv"), ("~security", "safety/intelligent_cctv"),
+               ("sport", NOT_SMART_CITY), ("sports", NOT_SMART_CITY))
+    v = lexicon_verdict("CCTV security for the sports hall", lex)
+    assert v is not None and v.service == "safety", v.evidence
+    # two different not-smart words are two votes
+    v = lexicon_verdict("CCTV security for the sports hall and sport grounds", _lex(
+        ("cctv", "safety/intelligent_cctv"), ("sport", NOT_SMART_CITY), ("hall", NOT_SMART_CITY)))
+    assert v is not None and v.service == NOT_SMART_CITY
+
+
+def test_a_sector_word_counts_in_the_title_not_alone_in_the_description() -> None:
+    lex = _lex(("~waste management", "eco/smart_waste"), ("smart bin", "eco/smart_waste"))
+    v = lexicon_verdict("Kelso Closure Design\nDetailed design of the capping at Kelso Waste Management Centre", lex)
+    assert v is not None and v.service == NOT_SMART_CITY
+    assert "only in the description" in v.evidence[0]
+    v = lexicon_verdict("Waste management services\nCollection of household refuse", lex)
+    assert v is not None and v.service == "eco"
+    # beside a solution term of the same service, a sector word in the description still adds
+    v = lexicon_verdict("Framework 12/2024\nSmart bin sensors for the waste management department", lex)
+    assert v is not None and (v.service, v.score) == ("eco", 0.725)
+
+
+def test_embedding_needs_a_close_neighbour() -> None:
+    from kscity.core.classify.text import embedding_verdict
+
+    assert embedding_verdict(("safety/intelligent_cctv", 0.44, "cctv")).service == NOT_SMART_CITY
+    assert embedding_verdict(("safety/intelligent_cctv", 0.46, "cctv")).service == "safety"
+
+
+_shipped_words = sorted({w for t in text_model("lexicon").lexicon.terms for w in t.text.lstrip("~=").split()})
+texts_from_terms = st.lists(st.one_of(st.sampled_from(_shipped_words), st.text(max_size=8)), max_size=12).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts_from_terms)
+def test_prefilter_finds_exactly_what_searching_every_term_finds(text: str) -> None:
+    from kscity.core.classify.text import normalise
+
+    lex = text_model("lexicon").lexicon
+    norm, cased = normalise(text), normalise(text, casefold=False)
+    expected = [t for t in lex.terms if t.pattern.search(cased if t.case_sensitive else norm)]
+    assert lex.matching(norm, cased) == expected
+
+
+_en = next(d for d in lexicon_documents() if d["language"] == "en")
+_en_sector = sorted({str(t)[1:] for terms in _en["services"].values() for t in terms if str(t).startswith("~")})
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(_en_sector), min_size=1, max_size=4))
+def test_sector_words_in_a_description_alone_never_make_a_notice_smart(words: list[str]) -> None:
+    lex = text_model("lexicon").lexicon
+    v = lexicon_verdict("Contract 2024/17\n" + ", ".join(words), lex)
+    assert v is not None
+    full_smart = [t for t in lex.matching(*_norms(", ".join(words))) if t.weight == 1.0 and t.label != NOT_SMART_CITY]
+    assert v.service == NOT_SMART_CITY or full_smart, (words, v)
+
+
+def _norms(text: str) -> tuple[str, str]:
+    from kscity.core.classify.text import normalise
+
+    return normalise(text), normalise(text, casefold=False)

@@ -23,7 +23,7 @@ Encoder = Callable[[list[str]], npt.NDArray[np.float32]]
 Method = Literal["lexicon", "embedding", "hybrid"]
 
 SECTOR_WEIGHT = 0.5  # a sector word ("hospital", "water supply") is a hint, not proof
-EMBEDDING_MIN_SIMILARITY = 0.35  # below this the nearest description is not close enough to say "smart"
+EMBEDDING_MIN_SIMILARITY = 0.45  # below this the nearest description is not close enough to say "smart"
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # Letters of Ukrainian and Romanian, two languages the USE multilingual v3 model was not trained on:
 # its neighbours for such text are noise (measured: bench/eval_classify.py), so only the lexicon speaks.
@@ -119,29 +119,32 @@ def _first_token(term: Term) -> str:
     return normalise(body, casefold=not term.case_sensitive).split()[0]
 
 
-def _prefixes(text: str) -> set[str]:
-    out: set[str] = set()
-    for w in _WORD.findall(text):
-        out.update((w[:1], w[:2], w[:_KEY_LEN]))
+def _words_by_prefix(text: str) -> dict[str, list[str]]:
+    """The text's distinct words under each of their first one, two and three letters."""
+    out: dict[str, list[str]] = {}
+    for w in set(_WORD.findall(text)):
+        for key in {w[:1], w[:2], w[:_KEY_LEN]}:
+            out.setdefault(key, []).append(w)
     return out
 
 
 @dataclass(frozen=True)
 class _TermIndex:
     """A prefilter, for speed only: a term can match only where its first token does, and a non-Hangul first
-    token starts a word (its pattern begins with (?<!\\w)), so the text must have a word starting with the
-    token's first letters. Only the terms that pass are searched with their own pattern, so results are
+    token starts a word (its pattern begins with (?<!\\w)), so the text must have a word that starts with the
+    token's leading letters. Only the terms that pass are searched with their own pattern, so results are
     exactly those of searching every term."""
 
-    by_prefix: dict[str, tuple[int, ...]]  # casefolded terms, by the first ≤3 word letters of the first token
-    by_prefix_cased: dict[str, tuple[int, ...]]  # case-sensitive terms, likewise
+    # casefolded / case-sensitive terms by the first ≤3 letters of their first token: (term index, its leading word)
+    by_prefix: dict[str, tuple[tuple[int, str], ...]]
+    by_prefix_cased: dict[str, tuple[tuple[int, str], ...]]
     by_substring: tuple[tuple[int, str, bool], ...]  # the rest (Hangul, leading symbol): a substring test
 
     @staticmethod
     def build(terms: Sequence[Term]) -> _TermIndex:
         """Index the terms by the key their first token gives."""
-        plain: dict[str, list[int]] = {}
-        cased: dict[str, list[int]] = {}
+        plain: dict[str, list[tuple[int, str]]] = {}
+        cased: dict[str, list[tuple[int, str]]] = {}
         rest: list[tuple[int, str, bool]] = []
         for i, term in enumerate(terms):
             tok = _first_token(term)
@@ -149,18 +152,21 @@ class _TermIndex:
             if _HANGUL.search(tok) or lead is None:
                 rest.append((i, tok, term.case_sensitive))
                 continue
-            (cased if term.case_sensitive else plain).setdefault(lead.group()[:_KEY_LEN], []).append(i)
+            word = lead.group()
+            (cased if term.case_sensitive else plain).setdefault(word[:_KEY_LEN], []).append((i, word))
         return _TermIndex({k: tuple(v) for k, v in plain.items()}, {k: tuple(v) for k, v in cased.items()},
                           tuple(rest))
 
     def candidates(self, norm: str, cased: str) -> list[int]:
         """Indexes (sorted) of the terms that may match."""
         found: set[int] = set()
-        for key in _prefixes(norm):
-            found.update(self.by_prefix.get(key, ()))
-        if self.by_prefix_cased:
-            for key in _prefixes(cased):
-                found.update(self.by_prefix_cased.get(key, ()))
+        for index, text in ((self.by_prefix, norm), (self.by_prefix_cased, cased)):
+            if not index:
+                continue
+            for key, words in _words_by_prefix(text).items():
+                for i, lead in index.get(key, ()):
+                    if len(lead) <= _KEY_LEN or any(w.startswith(lead) for w in words):
+                        found.add(i)
         found.update(i for i, tok, cs in self.by_substring if tok in (cased if cs else norm))
         return sorted(found)
 
@@ -180,32 +186,85 @@ def _split(label: str) -> tuple[str, str | None]:
     return service, sub or None
 
 
+@dataclass(frozen=True)
+class _Hit:
+    """A matched term and where it matched: one word votes once, and a sector word is weighed by its place."""
+
+    term: Term
+    spans: tuple[tuple[int, int], ...]
+    in_title: bool  # matched on the first line, where the buyer names what is bought
+
+
+def _hits(terms: Sequence[Term], norm: str, cased: str) -> list[_Hit]:
+    ends = {False: _line_end(norm), True: _line_end(cased)}
+    out: list[_Hit] = []
+    for t in terms:
+        spans = tuple(m.span() for m in t.pattern.finditer(cased if t.case_sensitive else norm))
+        out.append(_Hit(t, spans, any(a < ends[t.case_sensitive] for a, _ in spans)))
+    return out
+
+
+def _line_end(text: str) -> int:
+    end = text.find("\n")
+    return len(text) if end < 0 else end
+
+
+def _one_vote_per_word(hits: Sequence[_Hit]) -> list[_Hit]:
+    """The hits that count: where several terms match the same words ("sport"/"sports", a Czech and a Slovak
+    stem of one word), only the heaviest (then longest) counts, so one word in the text is one piece of evidence."""
+    if len(hits) < 2:
+        return list(hits)
+    taken: list[tuple[int, int]] = []
+    kept: set[int] = set()
+    for i, hit in sorted(enumerate(hits), key=lambda ih: (-ih[1].term.weight,
+                                                           -max((b - a for a, b in ih[1].spans), default=0))):
+        if any(a < y and x < b for a, b in hit.spans for x, y in taken):
+            continue
+        kept.add(i)
+        taken.extend(hit.spans)
+    return [h for i, h in enumerate(hits) if i in kept]  # lexicon order, for stable evidence
+
+
+def _weight(hits: Sequence[_Hit]) -> float:
+    """Full terms add up. Sector terms add one sector weight at most ("sewer", "wastewater" and "treatment plant"
+    say once that a text is about the water sector), and only in the title or beside a full term: in a description
+    alone they mostly name a place or a buyer ("Kelso Waste Management Centre", an airport's ambulance bay)."""
+    full = sum(h.term.weight for h in hits if h.term.weight > SECTOR_WEIGHT)
+    sector = [h for h in hits if h.term.weight <= SECTOR_WEIGHT and (full or h.in_title)]
+    return full + max((h.term.weight for h in sector), default=0.0)
+
+
 def lexicon_verdict(text: str, lexicon: Lexicon) -> TextVerdict | None:
     """Vote with lexicon hits; None when no term matched. Smart-city needs more weight than not-smart terms."""
     norm, cased = normalise(text), normalise(text, casefold=False)
-    hits: dict[str, list[Term]] = {}
-    for term in lexicon.matching(norm, cased):
-        hits.setdefault(term.label, []).append(term)
-    if not hits:
+    found = lexicon.matching(norm, cased)
+    if not found:
         return None
-    negatives = hits.pop(NOT_SMART_CITY, [])
+    hits = _hits(found, norm, cased)
+    negatives = [h.term for h in _one_vote_per_word([h for h in hits if h.term.label == NOT_SMART_CITY])]
     negative = sum(t.weight for t in negatives)
-    per_service: dict[str, float] = {}
-    for label, terms in hits.items():
-        service = _split(label)[0]
-        per_service[service] = per_service.get(service, 0.0) + sum(t.weight for t in terms)
+    by_service: dict[str, list[_Hit]] = {}
+    for hit in hits:
+        if hit.term.label != NOT_SMART_CITY:
+            by_service.setdefault(_split(hit.term.label)[0], []).append(hit)
+    counted = {s: _one_vote_per_word(hs) for s, hs in by_service.items()}
+    per_service = {s: _weight(hs) for s, hs in counted.items()}
     best = max(sorted(per_service), key=lambda s: per_service[s], default=None)
     if best is None or per_service[best] <= negative:
         words = sorted({t.text for t in negatives})
-        return TextVerdict(NOT_SMART_CITY, None, round(min(0.95, 0.6 + 0.1 * negative), 3),
-                           tuple(f"text: '{w}' → {NOT_SMART_CITY}" for w in words[:3]))
-    labels = sorted((lab for lab in hits if _split(lab)[0] == best),
-                    key=lambda lab: (-sum(t.weight for t in hits[lab]), _split(lab)[1] is None, lab))
+        why = [f"text: '{w}' → {NOT_SMART_CITY}" for w in words[:3]] or [
+            f"text: sector word '{w}' only in the description → {NOT_SMART_CITY}"
+            for w in sorted({h.term.text.lstrip("~=") for hs in counted.values() for h in hs})[:3]]
+        return TextVerdict(NOT_SMART_CITY, None, round(min(0.95, 0.6 + 0.1 * negative), 3), tuple(why))
+    by_label: dict[str, list[_Hit]] = {}
+    for hit in counted[best]:
+        by_label.setdefault(hit.term.label, []).append(hit)
+    labels = sorted(by_label, key=lambda lab: (-_weight(by_label[lab]), _split(lab)[1] is None, lab))
     service, sub = _split(labels[0])
     margin = per_service[best] - negative
     score = round(min(0.95, 0.5 + 0.15 * margin), 3)
     target = service + (f"/{sub}" if sub else "")
-    evidence = tuple(f"text: '{t.text.lstrip('~=')}' → {target} ({score})" for t in hits[labels[0]][:3])
+    evidence = tuple(f"text: '{h.term.text.lstrip('~=')}' → {target} ({score})" for h in by_label[labels[0]][:3])
     return TextVerdict(service, sub, score, evidence)
 
 

@@ -51,3 +51,15 @@ def test_page_in_both_languages_shows_pis_and_gif(client: TestClient) -> None:
 def test_page_bad_input_is_shown_not_a_traceback(client: TestClient) -> None:
     r = client.get("/finance?lang=en&cost_usd=-5")
     assert r.status_code == 422 and "cost_usd" in r.text
+
+
+def test_finance_page_states_the_discount_convention_in_the_page_language(client: TestClient) -> None:
+    import re
+
+    def visible(lang: str) -> str:  # the chart data (a JSON script) carries both languages; the text shows one
+        page = client.get(f"/finance?lang={lang}&country=KEN&cost_usd=100000000").text
+        return re.sub(r"<script.*?</script>", "", page, flags=re.S)
+
+    ko, en = visible("ko"), visible("en")
+    assert "증여등가 방식" in ko and "grant-equivalent method" not in ko
+    assert "grant-equivalent method" in en and "증여등가 방식" not in en

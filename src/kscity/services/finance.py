@@ -93,6 +93,7 @@ def stack_dict(stack: Stack) -> dict[str, Any]:
         "grant_element_convention": {
             "id": stack.discount_convention, "discount_rate_pct": stack.discount_rate_pct,
             "oda_threshold_pct": stack.oda_threshold_pct, "source": stack.discount_source,
+            "source_ko": stack.discount_source_ko,
             "formula": "GE = 1 − Σ_t (interest_t + principal_t) / (1 + d)^t per line; package = Σ amount·max(GE, 0) "
                        "/ cost (equity and non-concessional lines count as 0)"},
         "not_offered": [{"instrument": v.instrument, "reason": v.reason_en, "reason_ko": v.reason_ko, "rule": v.rule}

@@ -65,6 +65,7 @@ class Stack:
     discount_convention: str
     discount_source: str
     oda_threshold_pct: float
+    discount_source_ko: str
 
 
 def validate_request(req: StackRequest) -> None:
@@ -173,7 +174,8 @@ def build_stack(req: StackRequest, tables: FinanceTables, settings: EligibilityS
     used = set(alloc.taken)
     left_out = tuple(v for v in verdicts.values() if v.instrument not in used and not v.eligible
                      and v.instrument in ("edcf", "edpf", "ksure_special", "kexim_special", "pis_fund", "coexpansion"))
-    return Stack(req, tuple(lines), left_out, ge, disc.rate_pct, conv, disc.source, disc.oda_threshold_pct)
+    return Stack(req, tuple(lines), left_out, ge, disc.rate_pct, conv, disc.source, disc.oda_threshold_pct,
+                 disc.source_ko)
 
 
 def _line(inst: str, cents: int, cost: int, req: StackRequest, tables: FinanceTables,

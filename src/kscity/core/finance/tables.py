@@ -40,6 +40,7 @@ class DiscountRate:
     rate_pct: float
     oda_threshold_pct: float
     source: str
+    source_ko: str
 
 
 @dataclass(frozen=True)
@@ -131,9 +132,10 @@ def parse_policy(text: str) -> dict[str, float | str]:
 def parse_discount_rates(text: str) -> tuple[DiscountRate, ...]:
     """Parse discount_rates.csv."""
     name = "discount_rates.csv"
-    rows = _rows(text, name, ("convention", "income_group", "rate_pct", "oda_threshold_pct", "source"))
+    rows = _rows(text, name, ("convention", "income_group", "rate_pct", "oda_threshold_pct", "source", "source_ko"))
     return tuple(DiscountRate(r["convention"], r["income_group"], _num(r, "rate_pct", name, i),
-                              _num(r, "oda_threshold_pct", name, i), r["source"]) for i, r in enumerate(rows, start=2))
+                              _num(r, "oda_threshold_pct", name, i), r["source"], r["source_ko"])
+                 for i, r in enumerate(rows, start=2))
 
 
 def parse_risk_pd(text: str) -> dict[int, float]:

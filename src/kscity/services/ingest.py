@@ -20,7 +20,14 @@ from sqlalchemy.orm import Session
 from kscity.app import App
 from kscity.errors import InvalidInput
 from kscity.ingest import Accepted, Limits, Rejected, read_file
-from kscity.services.opportunity_build import FxTable, LinkCache, StoredRelease, notice_json, rebuild_opportunities
+from kscity.services.opportunity_build import (
+    FxTable,
+    LinkCache,
+    StoredRelease,
+    notice_json,
+    rebuild_opportunities,
+    table_of,
+)
 from kscity.store.tables.pipeline import ImportFileRow, QuarantineRow, ReleaseRow
 
 DATA_SUFFIXES = {".json", ".jsonl", ".ndjson", ".gz", ".zip", ".xml", ".csv", ".xlsx"}
@@ -136,7 +143,7 @@ def _store_batch(session: Session, batch: list[Accepted | Rejected], report: Fil
                                                                notice))
     session.flush()
     if new_rows:  # one executemany, not an ORM object per release
-        session.execute(insert(ReleaseRow), new_rows)
+        session.execute(insert(table_of(ReleaseRow)), new_rows)
     return touched
 
 

@@ -38,5 +38,7 @@ def require_admin(request: Request, x_admin_token: Annotated[str | None, Header(
 
 
 AppDep = Annotated[App, Depends(get_app)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope "function": the commit happens before the response is sent, so a browser that follows a redirect after a
+# save (POST → 303 → GET) reads what was saved; with the default "request" scope the commit raced the GET
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 AdminDep = Annotated[None, Depends(require_admin)]

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from kscity.core.classify.text import normalise
 from kscity.core.dedupe import compare, features_of
+from kscity.core.dedupe import features as dedupe_features
 from kscity.ingest import Accepted, read_file
 from kscity.model.opportunity import Notice
 from kscity.model.serialize import notice_to_json
@@ -119,3 +120,24 @@ def test_check_release_fast_path_finds_what_the_full_walk_finds(tree: dict) -> N
     full: list[ReadError] = []
     _walk(release, "", "here", full)
     assert [e.message for e in check_release(release, "here")] == [e.message for e in full]
+
+
+_ABBREV_PARTS = st.sampled_from([w for k in dedupe_features.ABBREVIATIONS for w in (k, *k.replace("-", " ").split())])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_ABBREV_PARTS, _ABBREV_PARTS.map(str.upper), GLUE, st.text(max_size=5),
+                          st.sampled_from(["co", "council", "s", "p", "a", "1.200.000", "€", "_"])), max_size=14))
+def test_normalise_with_the_first_word_check_equals_running_every_pattern(parts: list[str]) -> None:
+    """normalise tries an abbreviation's pattern only when its first word is a token: same text out."""
+    import re
+
+    f = dedupe_features
+    text = " ".join(parts)
+    expected = text
+    for sym, code in f.CURRENCY_SYMBOLS.items():
+        expected = expected.replace(sym, code)
+    expected = f._NON_WORD.sub(" ", f.normalise_numbers(f.fold(expected))).replace("_", " ")
+    for key, short in sorted(f.ABBREVIATIONS.items(), key=lambda kv: -len(kv[0])):
+        expected = re.sub(rf"\b{re.escape(key)}\b", short, expected)
+    assert f.normalise(text) == " ".join(expected.split())

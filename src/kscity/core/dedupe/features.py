@@ -105,9 +105,10 @@ ABBREVIATIONS: dict[str, str] = {
     "street": "st",
     "strasse": "str",
 }
-_ABBREV_RE = [
-    (re.compile(rf"\b{re.escape(k)}\b"), v) for k, v in sorted(ABBREVIATIONS.items(), key=lambda kv: -len(kv[0]))
-]
+_ABBREV_ORDER = sorted(ABBREVIATIONS.items(), key=lambda kv: -len(kv[0]))  # longest first
+# (first word, pattern, short form): a key can match only where its first word stands as a token, so that is
+# checked first; running all 54 patterns on every title and buyer was most of the linkage features' cost
+_ABBREV_FIRST = [(k.replace("-", " ").split()[0], re.compile(rf"\b{re.escape(k)}\b"), v) for k, v in _ABBREV_ORDER]
 
 CURRENCY_SYMBOLS: dict[str, str] = {"€": " eur ", "£": " gbp ", "$": " usd ", "¥": " jpy ", "₩": " krw ", "zł": " pln "}
 _NUM_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:[ .,\u00a0\u202f']\d{3})+(?:[.,]\d{1,2})?(?![\d])")
@@ -150,8 +151,12 @@ def normalise(text: str) -> str:
         text = text.replace(sym, code)
     text = normalise_numbers(fold(text))
     text = _NON_WORD.sub(" ", text).replace("_", " ")
-    for pattern, short in _ABBREV_RE:
-        text = pattern.sub(short, text)
+    words = set(text.split())
+    for first, pattern, short in _ABBREV_FIRST:
+        if first in words:
+            replaced = pattern.sub(short, text)
+            if replaced != text:
+                text, words = replaced, set(replaced.split())
     return " ".join(text.split())
 
 

@@ -134,13 +134,13 @@ def _store_batch(session: Session, batch: list[Accepted | Rejected], report: Fil
             report.quarantined += 1
             continue
         known[key] = item.content_hash
-        notice = item.notice
+        notice, as_json = item.notice, notice_json(item.notice)
         new_rows.append({"ocid": item.ocid, "release_id": key[1], "content_hash": item.content_hash,
                      "source": notice.source.source, "kind": _kind(item), "payload": item.payload,
-                     "notice": notice_json(notice), "file_id": file_row.id, "position": item.position})
+                     "notice": as_json, "file_id": file_row.id, "position": item.position})
         report.ingested += 1
         touched.setdefault(item.ocid, []).append(StoredRelease(_kind(item), notice.source.source, item.payload,
-                                                               notice))
+                                                               notice, as_json))
     session.flush()
     if new_rows:  # one executemany, not an ORM object per release
         session.execute(insert(table_of(ReleaseRow)), new_rows)

@@ -144,6 +144,7 @@ class StoredRelease:
     source: str
     payload: dict[str, Any]
     notice: Notice
+    notice_as_json: dict[str, Any] | None = None  # notice_json(notice), when the caller has it already
 
 
 def _compiled_notice(rows: Sequence[StoredRelease], fx: FxTable) -> Notice:
@@ -192,7 +193,9 @@ class _Batch:
     """What one batch decided, before it is written: link rows, their keys, updated notices, opportunities."""
 
     new_links: dict[str, dict[str, Any]] = field(default_factory=dict)  # ocid → notice_link row (opp id may be < 0)
-    new_keys: dict[str, set[str]] = field(default_factory=dict)  # blocking key → ocids linked in this batch
+    # blocking key → publisher → ocids linked in this batch (by publisher, so that looking for other publishers'
+    # notices does not step over the hundreds of this publisher's own under a common key)
+    new_keys: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     keys_of: dict[str, list[str]] = field(default_factory=dict)  # ocid → its blocking keys, to store
     publisher: dict[str, str] = field(default_factory=dict)  # ocid → publisher_of(...), for new links
     updated: dict[str, dict[str, Any]] = field(default_factory=dict)  # ocid → its new compiled notice JSON
@@ -229,8 +232,8 @@ def _link(session: Session, feats: NoticeFeatures, publisher: str, keys: frozens
     cand_ocids = _candidates(session, sorted(keys), publisher)
     if len(cand_ocids) < MAX_CANDIDATES:  # this batch's links are not in the store yet: they can fill the rest
         seen = set(cand_ocids)
-        pending = sorted({o for k in keys for o in batch.new_keys.get(k, ()) if batch.publisher[o] != publisher}
-                         - seen)
+        pending = sorted({o for k in keys for pub, ocids in batch.new_keys.get(k, {}).items() if pub != publisher
+                          for o in ocids} - seen)
         cand_ocids += pending[:MAX_CANDIDATES - len(cand_ocids)]
     if not cand_ocids:
         return None, 1.0, ()
@@ -374,9 +377,12 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
         if not rows:
             continue
         notice = _compiled_notice(rows, fx)
+        # a lone release's notice is the one the ingest already wrote as JSON
+        as_json = rows[-1].notice_as_json if notice is rows[-1].notice else None
+        as_json = as_json if as_json is not None else notice_json(notice)
         feats = features_of(notice)
         if ocid in known:
-            batch.updated[ocid] = notice_json(notice)
+            batch.updated[ocid] = as_json
             cache.put(ocid, feats)
             batch.touched.add(known[ocid])
             continue
@@ -388,11 +394,11 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
             batch.new_opps[opp_id] = ocid
         batch.new_links[ocid] = {"ocid": ocid, "opportunity_id": opp_id, "source": notice.source.source,
                                  "url": notice.source.url, "link_score": score, "link_reasons": list(reasons),
-                                 "notice": notice_json(notice)}
+                                 "notice": as_json}
         batch.keys_of[ocid] = sorted(keys)
         batch.publisher[ocid] = publisher
         for k in keys:
-            batch.new_keys.setdefault(k, set()).add(ocid)
+            batch.new_keys.setdefault(k, {}).setdefault(publisher, set()).add(ocid)
         cache.put(ocid, feats)
         batch.touched.add(opp_id)
     views = _merged_views(session, batch)

@@ -97,15 +97,31 @@ def _walk(node: Any, path: str, where: str, errors: list[ReadError]) -> None:
                 _walk(value, f"{path}[{index}]", where, errors)
 
 
+_PLAIN, _AMOUNT, _CURRENCY, _DATE = range(4)
+_KEY_KINDS: dict[str, int] = {}  # OCDS repeats a small vocabulary of keys: classify each once
+
+
+def _key_kind(key: str) -> int:
+    kind = (_AMOUNT if key == "amount" else _CURRENCY if key == "currency"
+            else _DATE if key.endswith(_DATE_KEYS_SUFFIX) else _PLAIN)
+    if len(_KEY_KINDS) < 50_000:  # bounded, whatever keys a file invents
+        _KEY_KINDS[key] = kind
+    return kind
+
+
 def _clean(node: Any) -> bool:
     """_walk's checks without building a path per key (which cost most of it): True when _walk finds nothing."""
     if isinstance(node, dict):
+        kinds = _KEY_KINDS
         for key, value in node.items():
-            if key == "amount" and (isinstance(value, bool) or not isinstance(value, dict | list | int | float | None)):
+            kind = kinds.get(key)
+            if kind is None:
+                kind = _key_kind(key)
+            if kind == _AMOUNT and (isinstance(value, bool) or not isinstance(value, dict | list | int | float | None)):
                 return False
-            if key == "currency" and value is not None and not is_currency(value):
+            if kind == _CURRENCY and value is not None and not is_currency(value):
                 return False
-            if key.endswith(_DATE_KEYS_SUFFIX) and isinstance(value, str) and value.strip():
+            if kind == _DATE and isinstance(value, str) and value.strip():
                 if parse_datetime(value) is None:
                     return False
             elif isinstance(value, dict | list) and not _clean(value):

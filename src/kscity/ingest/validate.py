@@ -128,7 +128,9 @@ def _clean(node: Any) -> bool:
                 return False
         return True
     if isinstance(node, list):
-        return all(_clean(v) for v in node if isinstance(v, dict | list))
+        for v in node:
+            if isinstance(v, dict | list) and not _clean(v):
+                return False
     return True
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 
@@ -17,10 +17,24 @@ def _dt(v: Any) -> datetime | None:
     return datetime.fromisoformat(v) if isinstance(v, str) and v else None
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _flat(obj: Any) -> dict[str, Any]:
+    names = _FIELD_NAMES.get(type(obj))
+    if names is None:
+        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj))
+    return {name: getattr(obj, name) for name in names}
+
+
 def notice_to_json(n: Notice) -> dict[str, Any]:
-    """A Notice as a JSON-ready dict."""
-    d = asdict(n)
+    """A Notice as a JSON-ready dict: what dataclasses.asdict gives, without its deep copies (they took a sixth
+    of ingest time); a Notice's nested values (source, items, documents) are flat dataclasses of plain values."""
+    d = _flat(n)
+    d["source"] = _flat(n.source)
     d["source"]["published"] = _iso(n.source.published)
+    d["items"] = tuple(_flat(i) for i in n.items)
+    d["documents"] = tuple(_flat(x) for x in n.documents)
     for key in ("published", "tender_deadline", "tender_start"):
         d[key] = _iso(getattr(n, key))
     return d

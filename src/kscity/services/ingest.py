@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 from kscity.app import App
 from kscity.errors import InvalidInput
 from kscity.ingest import Accepted, Limits, Rejected, read_file
+from kscity.model.serialize import notice_to_json
 from kscity.services.opportunity_build import (
     FxTable,
     LinkCache,
     StoredRelease,
-    notice_json,
     rebuild_opportunities,
     table_of,
 )
@@ -134,7 +134,7 @@ def _store_batch(session: Session, batch: list[Accepted | Rejected], report: Fil
             report.quarantined += 1
             continue
         known[key] = item.content_hash
-        notice, as_json = item.notice, notice_json(item.notice)
+        notice, as_json = item.notice, notice_to_json(item.notice)
         new_rows.append({"ocid": item.ocid, "release_id": key[1], "content_hash": item.content_hash,
                      "source": notice.source.source, "kind": _kind(item), "payload": item.payload,
                      "notice": as_json, "file_id": file_row.id, "position": item.position})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -20,7 +20,7 @@ from kscity.core.classify import classify_many
 from kscity.core.dedupe import DEFAULT_THRESHOLD, NoticeFeatures, blocking_keys, compare, features_of
 from kscity.ingest import compile_releases, compiles_to_itself, notice_from_release
 from kscity.model.opportunity import Classification, Notice
-from kscity.model.serialize import notice_from_json
+from kscity.model.serialize import notice_from_json, notice_to_json
 from kscity.store.tables.pipeline import LinkKeyRow, NoticeLinkRow, OpportunityRow, ReleaseRow
 from kscity.store.tables.reference import FxRateRow
 
@@ -107,34 +107,6 @@ def anonymous(f: NoticeFeatures) -> NoticeFeatures:
     return replace(f, key="", ocid="")
 
 
-_DATES = ("published", "tender_deadline", "tender_start")
-
-
-def _flat(obj: Any) -> dict[str, Any]:
-    names = _FIELD_NAMES.get(type(obj))
-    if names is None:
-        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj))
-    return {name: getattr(obj, name) for name in names}
-
-
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def notice_json(n: Notice) -> dict[str, Any]:
-    """Equal to kscity.model.serialize.notice_to_json(n), without dataclasses.asdict's deep copies (which
-    took a sixth of ingest time); a test checks the two agree."""
-    # a Notice's nested values (source, items, documents) are flat dataclasses of strings and dates
-    d = _flat(n)
-    d["source"] = _flat(n.source)
-    d["items"] = tuple(_flat(i) for i in n.items)
-    d["documents"] = tuple(_flat(x) for x in n.documents)
-    d["source"]["published"] = n.source.published.isoformat() if n.source.published is not None else None
-    for key in _DATES:
-        v = getattr(n, key)
-        d[key] = v.isoformat() if v is not None else None
-    return d
-
-
 @dataclass(frozen=True)
 class StoredRelease:
     """One stored release of an ocid as the build needs it: read back from the store, or handed over by the
@@ -144,7 +116,7 @@ class StoredRelease:
     source: str
     payload: dict[str, Any]
     notice: Notice
-    notice_as_json: dict[str, Any] | None = None  # notice_json(notice), when the caller has it already
+    notice_as_json: dict[str, Any] | None = None  # notice_to_json(notice), when the caller has it already
 
 
 def _compiled_notice(rows: Sequence[StoredRelease], fx: FxTable) -> Notice:
@@ -199,6 +171,7 @@ class _Batch:
     keys_of: dict[str, list[str]] = field(default_factory=dict)  # ocid → its blocking keys, to store
     publisher: dict[str, str] = field(default_factory=dict)  # ocid → publisher_of(...), for new links
     updated: dict[str, dict[str, Any]] = field(default_factory=dict)  # ocid → its new compiled notice JSON
+    notices: dict[str, Notice] = field(default_factory=dict)  # ocid → its compiled notice, new links and updated
     new_opps: dict[int, str] = field(default_factory=dict)  # temporary (negative) id → the opportunity's ocid
     touched: set[int] = field(default_factory=set)  # opportunity ids, real or temporary
 
@@ -272,7 +245,7 @@ def _search_text(n: Notice) -> str:
 
 
 def _opportunity_values(merged: Notice, c: Classification, now: datetime) -> dict[str, Any]:
-    as_json = notice_json(merged)
+    as_json = notice_to_json(merged)
     return {"title": merged.title, "description": merged.description, "language": merged.language,
             "country": merged.country, "buyer": merged.buyer, "procurement_method": merged.procurement_method,
             "stage": merged.stage, "value": merged.value, "currency": merged.currency, "value_usd": merged.value_usd,
@@ -285,7 +258,7 @@ def _opportunity_values(merged: Notice, c: Classification, now: datetime) -> dic
 def _merged_views(session: Session, batch: _Batch) -> dict[int, Notice]:
     """Each touched opportunity's merged view from all its links, this batch's new and updated ones included."""
     real = sorted(i for i in batch.touched if i > 0)
-    by_opp: dict[int, dict[str, dict[str, Any]]] = {i: {} for i in batch.touched}
+    by_opp: dict[int, dict[str, Notice]] = {i: {} for i in batch.touched}
     opp_ocid = dict(batch.new_opps)
     if real:
         for start in range(0, len(real), 500):
@@ -295,15 +268,16 @@ def _merged_views(session: Session, batch: _Batch) -> dict[int, Notice]:
                 opp_ocid[o] = ocid
             rows = session.execute(select(NoticeLinkRow.opportunity_id, NoticeLinkRow.ocid, NoticeLinkRow.notice)
                                    .where(NoticeLinkRow.opportunity_id.in_(chunk)))
-            for o, ocid, notice in rows:
-                by_opp[o][ocid] = batch.updated.get(ocid, notice)
+            for o, ocid, stored in rows:  # decoded only when this batch did not build the notice itself
+                built = batch.notices.get(ocid)
+                by_opp[o][ocid] = built if built is not None else notice_from_json(stored)
     for ocid, link in batch.new_links.items():
-        by_opp[link["opportunity_id"]][ocid] = link["notice"]
+        by_opp[link["opportunity_id"]][ocid] = batch.notices[ocid]
     views: dict[int, Notice] = {}
     for opp_id, links in by_opp.items():
         if not links or opp_id not in opp_ocid:
             continue
-        notices = [notice_from_json(links[o]) for o in sorted(links)]
+        notices = [links[o] for o in sorted(links)]
         primary = next((n for n in notices if n.ocid == opp_ocid[opp_id]), notices[0])
         views[opp_id] = _merge([primary, *[n for n in notices if n is not primary]])
     return views
@@ -379,8 +353,9 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
         notice = _compiled_notice(rows, fx)
         # a lone release's notice is the one the ingest already wrote as JSON
         as_json = rows[-1].notice_as_json if notice is rows[-1].notice else None
-        as_json = as_json if as_json is not None else notice_json(notice)
+        as_json = as_json if as_json is not None else notice_to_json(notice)
         feats = features_of(notice)
+        batch.notices[ocid] = notice
         if ocid in known:
             batch.updated[ocid] = as_json
             cache.put(ocid, feats)

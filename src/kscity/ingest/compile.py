@@ -19,6 +19,7 @@ from ocdsmerge.exceptions import OCDSMergeError, OCDSMergeWarning
 from ocdsmerge.rules import get_merge_rules
 
 from kscity.errors import InvalidInput
+from kscity.ingest.normalize import _d, _l  # the same "an object, or nothing" readers as the Notice mapping
 
 MergeRules = dict[tuple[str, ...], str]
 
@@ -75,25 +76,17 @@ def _repeats(objects: Any) -> bool:
     return len(ids) != len(set(ids))
 
 
-def _objects(value: Any) -> list[dict[str, Any]]:
-    return [o for o in value if isinstance(o, dict)] if isinstance(value, list) else []
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
 def compiles_to_itself(release: dict[str, Any]) -> bool:
     """Whether a lone release's compiled release says what the release says (no array holds two objects with
     one id, which ocdsmerge would fold into one): then a Notice read from the release equals one read from its
     compiled release, and ingest can skip the merge (a test checks this on every shared sample). Only the
     arrays that kscity.ingest.normalize reads are looked at."""
-    tender, planning = _dict(release.get("tender")), _dict(release.get("planning"))
+    tender, planning = _d(release.get("tender")), _d(release.get("planning"))
     arrays = [release.get("parties"), release.get("awards"), release.get("contracts"), tender.get("items"),
               tender.get("documents"), planning.get("documents")]
-    for section in (*_objects(release.get("awards")), *_objects(release.get("contracts"))):
-        arrays += [section.get("items"), section.get("documents"),
-                   _dict(section.get("implementation")).get("transactions")]
+    for section in map(_d, _l(release.get("awards")) + _l(release.get("contracts"))):
+        transactions = _d(section.get("implementation")).get("transactions")
+        arrays += [section.get("items"), section.get("documents"), transactions]
     return not any(_repeats(a) for a in arrays)
 
 

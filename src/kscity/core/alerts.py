@@ -109,15 +109,6 @@ def _raw_hay(o: Opportunity) -> str:
     return " ".join((n.title, n.description, *(i.description for i in n.items)))
 
 
-def _hay(o: Opportunity) -> str:
-    return _fold(_raw_hay(o))
-
-
-def _hit(p: AlertProfile, o: Opportunity, found: Sequence[str], codes: Sequence[str]) -> AlertHit:
-    """The hit with one reason per kind the profile gives (the checks are done by the caller)."""
-    return AlertHit(o, *_reasons(p, o.service, o.notice.country, found, codes))
-
-
 def _reasons(p: AlertProfile, service: str | None, country: str | None, found: Sequence[str],
              codes: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The reasons in English and Korean, one per kind the profile gives."""
@@ -151,7 +142,7 @@ def match_profile(p: AlertProfile, o: Opportunity) -> AlertHit | None:
     words = [k for k in p.keywords if k.strip()]
     found: list[str] = []
     if words:
-        hay = _hay(o)
+        hay = _fold(_raw_hay(o))
         found = [k for k in words if _fold(k.strip()) in hay]
         if not found:
             return None
@@ -162,7 +153,7 @@ def match_profile(p: AlertProfile, o: Opportunity) -> AlertHit | None:
             return None
     if p.min_value_usd and (n.value_usd is None or n.value_usd < p.min_value_usd):
         return None
-    return _hit(p, o, found, codes)
+    return AlertHit(o, *_reasons(p, o.service, n.country, found, codes))
 
 
 def published_at(o: Opportunity) -> datetime | None:

@@ -99,7 +99,7 @@ def _release_key(item: Accepted) -> str:
 
 
 def _store_batch(session: Session, batch: list[Accepted | Rejected], report: FileReport, file_row: ImportFileRow,
-                 fx: FxTable) -> dict[str, list[StoredRelease]]:
+                 ) -> dict[str, list[StoredRelease]]:
     """Store one batch; returns the new releases by ocid: the ocids whose opportunities must be rebuilt."""
     accepted = [i for i in batch if isinstance(i, Accepted)]
     keys = list({(a.ocid, _release_key(a)) for a in accepted})
@@ -178,7 +178,7 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
         with kapp.transaction() as session:
             file_row = session.get(ImportFileRow, report.import_id)
             assert file_row is not None
-            touched = _store_batch(session, batch, report, file_row, fx)
+            touched = _store_batch(session, batch, report, file_row)
             rebuild_opportunities(session=session, ocids=touched, fx=fx, cache=cache, fresh=touched)
             seen += len(batch)
             file_row.items_seen, file_row.ingested = seen, report.ingested

@@ -40,13 +40,21 @@ def _base_releases() -> list[dict[str, Any]]:
 
 
 def build(path: Path, count: int) -> int:
-    """Write a release package of `count` releases (shared ones repeated under new ocids)."""
+    """Write a release package of `count` releases (shared ones repeated under new ocids). Each copy's tender
+    title and description carry the copy's number, so that no copy is a text kscity has seen: ingest remembers
+    recent texts (classification, pair scores), and exact repeats would measure those memos, not the work."""
     base = _base_releases()
     with open(path, "wb") as out:
         out.write(b'{"uri": "bench", "publishedDate": "2024-01-01T00:00:00Z", "version": "1.1", "releases": [')
         for index in range(count):
+            copy = index // len(base)
             release = dict(base[index % len(base)])
-            release["ocid"] = f"{release['ocid']}-x{index // len(base)}"
+            release["ocid"] = f"{release['ocid']}-x{copy}"
+            if isinstance(release.get("tender"), dict):
+                tender = release["tender"] = dict(release["tender"])
+                for key in ("title", "description"):
+                    if isinstance(tender.get(key), str):
+                        tender[key] = f"{tender[key]} ({copy})"
             out.write((b"," if index else b"") + orjson.dumps(release))
         out.write(b"]}")
     return count

@@ -4,7 +4,8 @@ Sets, all measured in one run:
 (1) shared: EVERY notice of ../shared/data that has a CPV/UNSPSC code the table understands and some text,
     read with kscity.ingest.read_file from every OCDS folder, TED R2.0.9 and eForms, and compiled per ocid
     the way services/opportunity_build.py does (OCDS releases merged with ocdsmerge; a TED notice and its
-    eForms twin share an ocid and become one notice). The gold label is what the codes say; the prediction
+    eForms twin share an ocid and become one notice). The gold label is what the codes say (classify_codes: the
+    main code decides, the others are weaker evidence; since 2026-11-28, see the README); the prediction
     is classify_many(..., ignore_codes=True), the path `kscity classify --ignore-codes` takes. Reported on
     all of it and on two halves split by sha256(ocid): "dev" and "held-out". The lexicons were revised twice
     after a measurement (see reference/classification/README.md, "Evaluation protocol"); the held-out half is

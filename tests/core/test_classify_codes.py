@@ -68,12 +68,50 @@ def test_unknown_scheme_or_code_gives_no_code_decision() -> None:
     assert unlisted is not None and unlisted.rule is None and unlisted.service == NOT_SMART_CITY
 
 
-def test_one_smart_item_makes_a_smart_notice_and_biggest_service_wins() -> None:
+def test_a_smart_main_code_decides_whatever_follows() -> None:
+    others = ("45000000", "45200000", "90910000", "90911000")
+    items = [ItemCode("CPV", "90500000"), *(ItemCode("CPV", c) for c in others)]
+    c = classify_codes(items, code_table())
+    assert c is not None and (c.service, c.sub_solution, c.score) == ("eco", "smart_waste", 0.75)
+
+
+def test_secondary_codes_are_weaker_evidence_than_the_main_one() -> None:
+    # ted-243173-2020: a waste transfer station's construction, one refuse-services code among the works
+    works = [ItemCode("CPV", c) for c in ("45232470", "45222110", "45213270", "45000000", "45213100", "45213200")]
+    c = classify_codes([*works, ItemCode("CPV", "90500000")], code_table())
+    assert c is not None and c.service == NOT_SMART_CITY
+    # one smart code beside a not-smart main code is outvoted (0.95 x 0.5 < 0.9) ...
+    c = classify_codes([ItemCode("CPV", "30200000"), ItemCode("CPV", "35125300")], code_table())
+    assert c is not None and c.service == NOT_SMART_CITY
+    # ... two of one service outvote it, and the service with the most votes wins
     items = [ItemCode("CPV", "45000000"), ItemCode("CPV", "35125300"), ItemCode("CPV", "32323500"),
              ItemCode("CPV", "34970000")]
     c = classify_codes(items, code_table())
     assert c is not None and (c.service, c.sub_solution) == ("safety", "intelligent_cctv")
     assert c.score == pytest.approx(0.95)
+
+
+_smart_codes = ["35125300", "34970000", "65100000", "09330000", "85100000", "34928500", "64200000", "90500000"]
+_plain_codes = ["45000000", "30200000", "22800000", "79711000", "01234567", "72600000", "39350000"]
+
+
+@given(st.sampled_from(_smart_codes), st.lists(st.sampled_from(_smart_codes + _plain_codes), max_size=8))
+def test_the_main_code_decides_when_it_is_smart(main: str, rest: list[str]) -> None:
+    t = code_table()
+    c = classify_codes([ItemCode("CPV", main), *(ItemCode("CPV", r) for r in rest)], t)
+    alone = classify_codes([ItemCode("CPV", main)], t)
+    assert c is not None and alone is not None and c.service == alone.service
+
+
+@given(st.sampled_from(_plain_codes), st.lists(st.sampled_from(_smart_codes + _plain_codes), max_size=8),
+       st.sampled_from(_plain_codes))
+def test_another_not_smart_code_never_makes_a_notice_smart(main: str, rest: list[str], extra: str) -> None:
+    t = code_table()
+    before = classify_codes([ItemCode("CPV", main), *(ItemCode("CPV", r) for r in rest)], t)
+    after = classify_codes([ItemCode("CPV", main), *(ItemCode("CPV", r) for r in rest), ItemCode("CPV", extra)], t)
+    assert before is not None and after is not None
+    assert before.service == NOT_SMART_CITY or after.service in (before.service, NOT_SMART_CITY)
+    assert before.service != NOT_SMART_CITY or after.service == NOT_SMART_CITY
 
 
 def test_not_smart_notice_lists_its_codes() -> None:

@@ -240,3 +240,16 @@ def _norms(text: str) -> tuple[str, str]:
     from kscity.core.classify.text import normalise
 
     return normalise(text), normalise(text, casefold=False)
+
+
+def test_code_table_labels_are_embedding_phrases_except_sector_rows() -> None:
+    from kscity.reference.classification import code_label_phrases, code_table
+
+    table = code_table()
+    phrases, labels = code_label_phrases(table)
+    by_phrase = dict(zip(phrases, labels, strict=True))
+    assert by_phrase["Construction work"] == NOT_SMART_CITY
+    assert by_phrase["Vehicle location system"] == "transport/bus_information_system"
+    assert "Refuse and waste related services" not in by_phrase  # a sector row
+    index = text_model("hybrid").embedding
+    assert index is not None and set(phrases) <= set(index.phrases)

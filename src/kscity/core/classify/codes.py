@@ -25,6 +25,8 @@ Strength = Literal["digital", "sector", "none"]
 # distribution, health services) places the notice in the service without proving it is "smart".
 STRENGTH_SCORE: dict[str, float] = {"digital": 0.95, "sector": 0.75, "none": 0.9}
 DEFAULT_NOT_SMART_SCORE = 0.8
+# A code other than the main one is weaker evidence of what a notice buys: a lot or an ancillary item.
+SECONDARY_WEIGHT = 0.5
 _UNSPSC_LEVELS = (8, 6, 4, 2)
 _LEADING_DIGITS = re.compile(r"^\s*(\d{8})")
 
@@ -153,9 +155,13 @@ def _index(scheme: Scheme, rows: Iterable[Mapping[str, str]], key_of: Callable[[
 def classify_codes(items: Iterable[ItemCode], table: CodeTable) -> Classification | None:
     """Place a notice by its CPV/UNSPSC item codes; None when it has no code the table understands.
 
-    Any smart-city item makes the notice smart-city (a school tender with one CCTV lot is an
-    opportunity for a CCTV firm); the service with the largest summed score wins, ties in the
-    order of the items.
+    The main code (the first one the table understands: TED's CPV_MAIN, eForms' main commodity, an OCDS
+    notice's first item classification come first) says what the contract is, and decides when it names a
+    smart-city service. The other codes are weaker evidence: when the main code is not smart, each code votes
+    for its service with its score, the main in full and every other at SECONDARY_WEIGHT, and a smart service
+    wins only with more votes than not_smart_city (a construction tender listing one refuse-services code stays
+    construction; a telecom network whose main code is its installation works, beside four telecom codes, is
+    smart). Ties go to the earlier code.
     """
     matches: list[CodeMatch] = []
     seen: set[tuple[str, str]] = set()
@@ -166,15 +172,22 @@ def classify_codes(items: Iterable[ItemCode], table: CodeTable) -> Classificatio
             matches.append(match)
     if not matches:
         return None
-    smart = [m for m in matches if m.service != NOT_SMART_CITY]
-    if not smart:
-        return Classification(NOT_SMART_CITY, None, round(max(m.score for m in matches), 3),
-                              tuple(m.evidence() for m in matches[:5]), "code")
-    totals: dict[str, float] = {}
-    for m in smart:
-        totals[m.service] = totals.get(m.service, 0.0) + m.score
-    service = max(totals, key=lambda s: totals[s])  # max keeps the first of equal totals
-    chosen = [m for m in smart if m.service == service]
+    main = matches[0]
+    if main.service != NOT_SMART_CITY:
+        return _decided(main.service, matches)
+    votes: dict[str, float] = {}
+    for i, m in enumerate(matches):
+        votes[m.service] = votes.get(m.service, 0.0) + m.score * (1.0 if i == 0 else SECONDARY_WEIGHT)
+    service = max(votes, key=lambda s: votes[s])  # max keeps the first of equal totals: the main's
+    if service == NOT_SMART_CITY:
+        score = max(m.score for m in matches if m.service == NOT_SMART_CITY)
+        return Classification(NOT_SMART_CITY, None, round(score, 3), tuple(m.evidence() for m in matches[:5]), "code")
+    return _decided(service, matches)
+
+
+def _decided(service: str, matches: Sequence[CodeMatch]) -> Classification:
+    """A smart-city service with the codes that name it (the most frequent sub-solution among them)."""
+    chosen = [m for m in matches if m.service == service]
     subs = [m.rule.sub_solution for m in chosen if m.rule and m.rule.sub_solution]
     sub = max(subs, key=subs.count) if subs else None
     return Classification(service, sub, round(max(m.score for m in chosen), 3),

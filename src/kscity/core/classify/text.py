@@ -9,9 +9,11 @@ the embedding model was not trained on) and asks the embedding only when no term
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal
 
 import numpy as np
@@ -34,10 +36,27 @@ _SHORT_TOKEN = 3  # tokens this short ("of", "its", "gis") must be whole words, 
 
 
 def normalise(text: str, *, casefold: bool = True) -> str:
-    """Casefold and drop accents (Latin, Cyrillic), keeping Hangul syllables whole."""
+    """Casefold and drop accents (Latin, Cyrillic), keeping Hangul syllables whole.
+
+    ASCII text is its own NFKD and NFC form and has no combining mark, so it only needs lower-casing (ASCII's
+    casefold); other text drops every character of non-zero combining class with one regex substitution."""
+    if text.isascii():
+        return text.lower() if casefold else text
     decomposed = unicodedata.normalize("NFKD", text.casefold() if casefold else text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", stripped)
+    return unicodedata.normalize("NFC", _combining_marks().sub("", decomposed))
+
+
+@cache
+def _combining_marks() -> re.Pattern[str]:
+    """A character class of every code point whose Unicode combining class is not zero (built once, ~60 ms)."""
+    ranges: list[list[int]] = []
+    for cp in range(sys.maxunicode + 1):
+        if unicodedata.combining(chr(cp)):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]")
 
 
 @dataclass(frozen=True)
@@ -51,8 +70,8 @@ class Term:
     case_sensitive: bool = False  # short acronyms: ITS is a transport system, "its" is not
 
 
-def compile_term(raw: str, label: str) -> Term:
-    """Compile one lexicon entry ("~" sector weight, "=" whole words; tokens are word starts)."""
+def _parse_term(raw: str) -> tuple[float, bool, str, bool, list[str]]:
+    """A lexicon entry's weight, whole-word flag, body, case sensitivity and normalised tokens."""
     weight, whole = 1.0, False
     body = raw.strip()
     while body[:1] in {"~", "="}:
@@ -62,9 +81,18 @@ def compile_term(raw: str, label: str) -> Term:
     # An upper-case acronym of up to three letters (ITS, BIS, GIS) must keep its case: in lower case it
     # is an everyday word in some language ("its", German "bis", Italian "cup").
     case_sensitive = body.isupper() and len(re.sub(r"[^A-Za-z]", "", body)) <= _SHORT_TOKEN
-    tokens = normalise(body, casefold=not case_sensitive).split()
+    return weight, whole, body, case_sensitive, normalise(body, casefold=not case_sensitive).split()
+
+
+def compile_term(raw: str, label: str) -> Term:
+    """Compile one lexicon entry ("~" sector weight, "=" whole words; tokens are word starts)."""
+    weight, whole, body, case_sensitive, tokens = _parse_term(raw)
     if not tokens:
         raise ValueError(f"empty lexicon term for {label}")
+    return Term(raw, label, weight, re.compile(_pattern_source(body, whole, tokens)), case_sensitive)
+
+
+def _pattern_source(body: str, whole: bool, tokens: Sequence[str]) -> str:
     parts: list[str] = []
     for i, tok in enumerate(tokens):
         hangul = bool(_HANGUL.search(tok))
@@ -78,7 +106,7 @@ def compile_term(raw: str, label: str) -> Term:
             piece += r"\w*"  # a stem: the rest of the inflected word, then the next word
         parts.append(piece)
     sep = r"\s*" if _HANGUL.search(body) else r"[\s\-'’]+"
-    return Term(raw, label, weight, re.compile(sep.join(parts)), case_sensitive)
+    return sep.join(parts)
 
 
 @dataclass(frozen=True)
@@ -106,69 +134,140 @@ class Lexicon:
 
     def matching(self, norm: str, cased: str) -> list[Term]:
         """The terms whose pattern occurs in the text, in lexicon order (`norm` casefolded, `cased` not)."""
-        return [self.terms[i] for i in self._index.candidates(norm, cased)
-                if self.terms[i].pattern.search(cased if self.terms[i].case_sensitive else norm)]
+        found = self._index.plain.matching(norm) | self._index.cased.matching(cased)
+        return [self.terms[i] for i in sorted(found)]
 
 
 _WORD = re.compile(r"\w+")
-_KEY_LEN = 3
+_WORD_MEMO_SIZE = 50_000  # distinct words per side whose leading-word matches are remembered (a few MB)
 
 
-def _first_token(term: Term) -> str:
-    body = term.text.strip().lstrip("~=")
-    return normalise(body, casefold=not term.case_sensitive).split()[0]
+@dataclass(frozen=True)
+class _Checked:
+    """A term decided by its own pattern, once the words and substrings it needs are all in the text."""
+
+    term: int
+    leads: frozenset[int]  # ids of the leading words that some word of the text must start with
+    substrings: tuple[str, ...]  # tokens that must occur somewhere in the text
+    pattern: re.Pattern[str]
 
 
-def _words_by_prefix(text: str) -> dict[str, list[str]]:
-    """The text's distinct words under each of their first one, two and three letters."""
-    out: dict[str, list[str]] = {}
-    for w in set(_WORD.findall(text)):
-        for key in {w[:1], w[:2], w[:_KEY_LEN]}:
-            out.setdefault(key, []).append(w)
-    return out
+@dataclass(frozen=True)
+class _Side:
+    """The terms searched in one form of the text (casefolded, or case kept), indexed by the words of the text.
+
+    In a term without Hangul, every run of word characters in a token matches at the start of a word of the text:
+    a token's first run because the pattern puts (?<!\\w) or a separator ([\\s\\-'’]+, never a word character)
+    before it, a later run because the token's own non-word character does ("e-health": "e", "health"). So each
+    such run (a "leading word") must begin some word of the text. A one-token term whose token is all word
+    characters is decided by that alone: a stem matches exactly when some word starts with it, a whole word
+    (=term, or three letters or fewer) exactly when it is a word. Any other term is searched with its pattern,
+    and only when the text has every leading word it needs and every token with a non-word character (or, with
+    Hangul, where spaces are optional and words may run on, every token) as a substring: necessary conditions,
+    so the terms found are exactly those that searching every term finds (tests/core/test_classify_equivalence.py).
+    """
+
+    leads: dict[str, int]  # leading word -> id
+    lengths: tuple[int, ...]  # the distinct lengths of the leading words, ascending
+    stems: dict[int, tuple[int, ...]]  # lead id -> one-word stem terms
+    wholes: dict[str, tuple[int, ...]]  # word -> one-word whole-word terms
+    checked: dict[int, tuple[_Checked, ...]]  # one of its lead ids -> terms searched with their pattern
+    unindexed: dict[str, tuple[_Checked, ...]]  # terms with no leading word (Hangul) by their first character
+    _memo: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
+
+    @staticmethod
+    def build(terms: Sequence[tuple[int, Term, bool, bool, list[str]]]) -> _Side:
+        """Index (term index, term, whole-word flag, Hangul in it, normalised tokens: none for a term to search
+        on every text) entries."""
+        leads: dict[str, int] = {}
+        stems: dict[int, list[int]] = {}
+        wholes: dict[str, list[int]] = {}
+        checked: dict[int, list[_Checked]] = {}
+        unindexed: dict[str, list[_Checked]] = {}
+        for i, term, whole, hangul, tokens in terms:
+            if len(tokens) == 1 and not hangul and _WORD.fullmatch(tokens[0]):
+                tok = tokens[0]
+                if whole or len(tok) <= _SHORT_TOKEN:
+                    wholes.setdefault(tok, []).append(i)
+                else:
+                    stems.setdefault(leads.setdefault(tok, len(leads)), []).append(i)
+                continue
+            need: list[str] = []
+            subs: list[str] = []
+            for tok in tokens:
+                if hangul:
+                    subs.append(tok)
+                    continue
+                need.extend(_WORD.findall(tok))
+                if not _WORD.fullmatch(tok):
+                    subs.append(tok)
+            ids = [leads.setdefault(w, len(leads)) for w in need]
+            entry = _Checked(i, frozenset(ids), tuple(subs), term.pattern)
+            if ids:  # filed under its longest leading word, the rarest as a rule
+                checked.setdefault(ids[max(range(len(need)), key=lambda k: len(need[k]))], []).append(entry)
+            else:
+                unindexed.setdefault(subs[0][:1] if subs else "", []).append(entry)
+        return _Side(leads, tuple(sorted({len(w) for w in leads})), _tuples(stems), _tuples(wholes),
+                     _tuples(checked), _tuples(unindexed))
+
+    def _leads_of(self, word: str) -> tuple[int, ...]:
+        """Ids of the leading words that `word` starts with."""
+        ids = self._memo.get(word)
+        if ids is None:
+            leads = self.leads
+            ids = tuple(leads[p] for n in self.lengths if n <= len(word) and (p := word[:n]) in leads)
+            if len(self._memo) >= _WORD_MEMO_SIZE:
+                self._memo.clear()
+            self._memo[word] = ids
+        return ids
+
+    def matching(self, text: str) -> set[int]:
+        """Indexes of the terms whose pattern occurs in `text`."""
+        found: set[int] = set()
+        if not (self.leads or self.wholes or self.unindexed):
+            return found
+        words = set(_WORD.findall(text))
+        present: set[int] = set()
+        for w in words:
+            present.update(self._leads_of(w))
+        for w in self.wholes.keys() & words:
+            found.update(self.wholes[w])
+        for lead in present:
+            found.update(self.stems.get(lead, ()))
+            for c in self.checked.get(lead, ()):
+                if c.leads <= present and all(s in text for s in c.substrings) and c.pattern.search(text):
+                    found.add(c.term)
+        if self.unindexed:
+            for first in self.unindexed.keys() & set(text) | ({""} & self.unindexed.keys()):
+                for c in self.unindexed[first]:
+                    if all(s in text for s in c.substrings) and c.pattern.search(text):
+                        found.add(c.term)
+        return found
+
+
+def _tuples(d: Mapping[Any, list[Any]]) -> dict[Any, tuple[Any, ...]]:
+    return {k: tuple(v) for k, v in d.items()}
 
 
 @dataclass(frozen=True)
 class _TermIndex:
-    """A prefilter, for speed only: a term can match only where its first token does, and a non-Hangul first
-    token starts a word (its pattern begins with (?<!\\w)), so the text must have a word that starts with the
-    token's leading letters. Only the terms that pass are searched with their own pattern, so results are
-    exactly those of searching every term."""
+    """The casefolded terms and the case-sensitive ones (short acronyms), each matched on its form of the text."""
 
-    # casefolded / case-sensitive terms by the first ≤3 letters of their first token: (term index, its leading word)
-    by_prefix: dict[str, tuple[tuple[int, str], ...]]
-    by_prefix_cased: dict[str, tuple[tuple[int, str], ...]]
-    by_substring: tuple[tuple[int, str, bool], ...]  # the rest (Hangul, leading symbol): a substring test
+    plain: _Side
+    cased: _Side
 
     @staticmethod
     def build(terms: Sequence[Term]) -> _TermIndex:
-        """Index the terms by the key their first token gives."""
-        plain: dict[str, list[tuple[int, str]]] = {}
-        cased: dict[str, list[tuple[int, str]]] = {}
-        rest: list[tuple[int, str, bool]] = []
+        """Index every term on its side; a term whose pattern is not the one compile_term gives its text (built
+        by hand) is searched with its pattern on every text."""
+        sides: dict[bool, list[tuple[int, Term, bool, bool, list[str]]]] = {False: [], True: []}
         for i, term in enumerate(terms):
-            tok = _first_token(term)
-            lead = _WORD.match(tok)
-            if _HANGUL.search(tok) or lead is None:
-                rest.append((i, tok, term.case_sensitive))
-                continue
-            word = lead.group()
-            (cased if term.case_sensitive else plain).setdefault(word[:_KEY_LEN], []).append((i, word))
-        return _TermIndex({k: tuple(v) for k, v in plain.items()}, {k: tuple(v) for k, v in cased.items()},
-                          tuple(rest))
-
-    def candidates(self, norm: str, cased: str) -> list[int]:
-        """Indexes (sorted) of the terms that may match."""
-        found: set[int] = set()
-        for index, text in ((self.by_prefix, norm), (self.by_prefix_cased, cased)):
-            if not index:
-                continue
-            for key, words in _words_by_prefix(text).items():
-                for i, lead in index.get(key, ()):
-                    if len(lead) <= _KEY_LEN or any(w.startswith(lead) for w in words):
-                        found.add(i)
-        found.update(i for i, tok, cs in self.by_substring if tok in (cased if cs else norm))
-        return sorted(found)
+            _, whole, body, case_sensitive, tokens = _parse_term(term.text)
+            known = (bool(tokens) and case_sensitive == term.case_sensitive
+                     and term.pattern.pattern == _pattern_source(body, whole, tokens))
+            hangul = bool(_HANGUL.search(body))
+            sides[term.case_sensitive].append((i, term, whole, hangul, tokens if known else []))
+        return _TermIndex(_Side.build(sides[False]), _Side.build(sides[True]))
 
 
 @dataclass(frozen=True)

@@ -82,10 +82,23 @@ def _without_sector_terms(doc: dict[str, Any]) -> dict[str, Any]:
     return {**doc, "services": services}
 
 
+def code_label_phrases(table: CodeTable) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The code table's own labels as labelled embedding phrases ("Construction work" → not_smart_city, "Traffic
+    monitoring system" → transport/traffic_management): the standard's wording of what is and is not smart, in
+    English, which the multilingual encoder places near the same words in other languages. Rows of strength
+    `sector` are left out, as sector terms are left out of the lexicon phrases (a sector hint would count in
+    full as a nearest phrase)."""
+    rows = [r for r in (*table.cpv.values(), *table.unspsc.values()) if r.strength != "sector" and r.label]
+    labels = tuple(r.service + (f"/{r.sub_solution}" if r.sub_solution else "") for r in rows)
+    return tuple(r.label for r in rows), labels
+
+
 @cache
 def text_model(method: Method = "hybrid") -> TextModel:
     """The default text model (hybrid: lexicon first, embedding when no term matches)."""
     docs = lexicon_documents()
     phrases, labels = embedding_phrases([_without_sector_terms(d) for d in docs], _taxonomy(), EMBEDDING_LANGUAGES)
+    table_phrases, table_labels = code_label_phrases(code_table())
+    phrases, labels = phrases + table_phrases, labels + table_labels
     index = EmbeddingIndex(phrases, labels, default_encoder()) if method != "lexicon" else None
     return TextModel(Lexicon.from_mappings(docs), index, method)

@@ -33,11 +33,15 @@ def notice_to_json(n: Notice) -> dict[str, Any]:
     d = _flat(n)
     d["source"] = _flat(n.source)
     d["source"]["published"] = _iso(n.source.published)
-    d["items"] = tuple(_flat(i) for i in n.items)
-    d["documents"] = tuple(_flat(x) for x in n.documents)
+    d["items"], d["documents"] = parts_to_json(n)
     for key in ("published", "tender_deadline", "tender_start"):
         d[key] = _iso(getattr(n, key))
     return d
+
+
+def parts_to_json(n: Notice) -> tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]:
+    """A notice's items and documents as notice_to_json gives them, without serialising the rest."""
+    return tuple(_flat(i) for i in n.items), tuple(_flat(x) for x in n.documents)
 
 
 def notice_from_json(d: dict[str, Any]) -> Notice:

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,11 +20,11 @@ from sqlalchemy import insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from kscity.app import App
+from kscity.core.classify import classify_many
 from kscity.errors import InvalidInput
 from kscity.ingest import Accepted, Limits, ReadItem, Rejected, read_file
-from kscity.model.opportunity import Classification, Notice
 from kscity.model.serialize import notice_to_json
-from kscity.services.classify_worker import ClassifierProcess
+from kscity.services.classify_worker import ClassifierProcess, Pending
 from kscity.services.opportunity_build import (
     Ahead,
     FxTable,
@@ -41,6 +40,7 @@ DATA_SUFFIXES = {".json", ".jsonl", ".ndjson", ".gz", ".zip", ".xml", ".csv", ".
 BATCH = 500  # items per committed batch: a kill -9 loses at most the batch in flight; bounds peak RSS
 # below this much input, starting the classifier process (imports, model: ~3 s) costs more than it saves
 WORKER_MIN_BYTES = 16 * 1024**2
+LOOKAHEAD = 1  # batches read and queued for the worker ahead of the one being stored
 
 
 @dataclass
@@ -91,32 +91,31 @@ def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-def _resolved(views: list[Notice], future: Future[list[Classification]]) -> Callable[[], Ahead]:
+def _resolved(pending: Pending) -> Callable[[], Ahead]:
     def get() -> Ahead:
-        try:
-            return {v.ocid: (v, c) for v, c in zip(views, future.result(), strict=True)}
-        except BrokenProcessPool:  # the worker died (out of memory?): the parent classifies, as without it
-            return {}
+        classes = pending.result()  # None: the worker died (out of memory?); the views are then classified here
+        return {} if classes is None else {v.ocid: (v, c) for v, c in zip(pending.notices, classes, strict=True)}
 
     return get
 
 
 def _classified_ahead(batches: Iterator[list[ReadItem]], classifier: ClassifierProcess | None,
                       ) -> Iterator[tuple[list[ReadItem], Callable[[], Ahead]]]:
-    """Each batch with a getter of its classifications computed ahead. With a worker, batch k+1 is read and
-    sent to it before batch k is handed on, so the worker classifies while the caller stores and links."""
-    pending: tuple[list[ReadItem], list[Notice], Future[list[Classification]]] | None = None
+    """Each batch with a getter of its classifications computed ahead. With a worker, the next LOOKAHEAD
+    batches are read and sent to it before a batch is handed on, so the worker classifies while the caller
+    stores and links."""
+    pending: deque[tuple[list[ReadItem], Pending]] = deque()
     for batch in batches:
         if classifier is None:
             yield batch, dict
             continue
-        views = [lone_view(i.notice) for i in batch if isinstance(i, Accepted)]
-        future = classifier.submit(views)
-        if pending is not None:
-            yield pending[0], _resolved(pending[1], pending[2])
-        pending = batch, views, future
-    if pending is not None:
-        yield pending[0], _resolved(pending[1], pending[2])
+        pending.append((batch, classifier.submit([lone_view(i.notice) for i in batch if isinstance(i, Accepted)])))
+        if len(pending) > LOOKAHEAD:
+            done, sent = pending.popleft()
+            yield done, _resolved(sent)
+    while pending:
+        done, sent = pending.popleft()
+        yield done, _resolved(sent)
 
 
 def _kind(item: Accepted) -> str:
@@ -219,7 +218,7 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
             assert file_row is not None
             touched = _store_batch(session, batch, report, file_row)
             rebuild_opportunities(session=session, ocids=touched, fx=fx, cache=cache, fresh=touched,
-                                  classified=ahead())
+                                  classified=ahead(), classify=classifier.classify if classifier else classify_many)
             seen += len(batch)
             file_row.items_seen, file_row.ingested = seen, report.ingested
             file_row.quarantined, file_row.duplicates = report.quarantined, report.duplicates

@@ -8,7 +8,7 @@ the ocids one by one in sorted order: an ocid linked earlier in the batch is a c
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -20,7 +20,7 @@ from kscity.core.classify import classify_many
 from kscity.core.dedupe import DEFAULT_THRESHOLD, NoticeFeatures, blocking_keys, compare, features_of
 from kscity.ingest import compile_releases, compiles_to_itself, notice_from_release
 from kscity.model.opportunity import Classification, Notice
-from kscity.model.serialize import notice_from_json, notice_to_json
+from kscity.model.serialize import notice_from_json, notice_to_json, parts_to_json
 from kscity.store.tables.pipeline import LinkKeyRow, NoticeLinkRow, OpportunityRow, ReleaseRow
 from kscity.store.tables.reference import FxRateRow
 
@@ -245,12 +245,12 @@ def _search_text(n: Notice) -> str:
 
 
 def _opportunity_values(merged: Notice, c: Classification, now: datetime) -> dict[str, Any]:
-    as_json = notice_to_json(merged)
+    items, documents = parts_to_json(merged)
     return {"title": merged.title, "description": merged.description, "language": merged.language,
             "country": merged.country, "buyer": merged.buyer, "procurement_method": merged.procurement_method,
             "stage": merged.stage, "value": merged.value, "currency": merged.currency, "value_usd": merged.value_usd,
-            "published": merged.published, "tender_deadline": merged.tender_deadline, "items": as_json["items"],
-            "documents": as_json["documents"], "service": c.service, "sub_solution": c.sub_solution,
+            "published": merged.published, "tender_deadline": merged.tender_deadline, "items": items,
+            "documents": documents, "service": c.service, "sub_solution": c.sub_solution,
             "class_score": c.score, "class_method": c.method, "evidence": list(c.evidence),
             "search_text": _search_text(merged), "updated_at": now}
 
@@ -347,7 +347,10 @@ def lone_view(notice: Notice) -> Notice:
 Ahead = Mapping[str, tuple[Notice, Classification]]  # ocid → (a view, its classification), computed ahead
 
 
-def _classes(views: Sequence[Notice], ahead: Ahead) -> list[Classification]:
+Classify = Callable[[Sequence[Notice]], list[Classification]]
+
+
+def _classes(views: Sequence[Notice], ahead: Ahead, classify: Classify) -> list[Classification]:
     """Each view's classification: the one computed ahead when it was for this very view, else computed now."""
     out: list[Classification | None] = []
     for view in views:
@@ -355,17 +358,18 @@ def _classes(views: Sequence[Notice], ahead: Ahead) -> list[Classification]:
         out.append(hit[1] if hit is not None and hit[0] == view else None)
     todo = [i for i, c in enumerate(out) if c is None]
     if todo:  # one classifier call: the text encoder is fast on a batch and slow one text at a time
-        for i, c in zip(todo, classify_many([views[i] for i in todo]), strict=True):
+        for i, c in zip(todo, classify([views[i] for i in todo]), strict=True):
             out[i] = c
     return [c for c in out if c is not None]
 
 
 def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable, cache: LinkCache | None = None,
                           fresh: Mapping[str, Sequence[StoredRelease]] | None = None,
-                          classified: Ahead | None = None) -> int:
+                          classified: Ahead | None = None, classify: Classify = classify_many) -> int:
     """Recompile the given ocids, link new ones to existing opportunities or create them; returns how many.
     `fresh` holds releases stored in this transaction, by ocid, so that they need not be read back; `classified`
-    holds classifications computed ahead (by another process), used for the views they were computed for."""
+    holds classifications computed ahead (by another process), used for the views they were computed for, and
+    `classify` classifies the others (the ingest's worker process, so that this one need not load the model)."""
     cache = cache if cache is not None else LinkCache()
     wanted = sorted(set(ocids))
     releases, known = _releases_of(session, wanted, fresh or {})
@@ -401,5 +405,5 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
         cache.put(ocid, feats)
         batch.touched.add(opp_id)
     views = _merged_views(session, batch)
-    _write(session, batch, views, _classes(list(views.values()), classified or {}))
+    _write(session, batch, views, _classes(list(views.values()), classified or {}, classify))
     return len(batch.touched)

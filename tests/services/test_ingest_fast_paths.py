@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select
 
-from kscity.app import App
 from kscity.core.classify.text import normalise
 from kscity.core.dedupe import compare, features_of
 from kscity.core.dedupe import features as dedupe_features
@@ -17,9 +14,7 @@ from kscity.ingest import Accepted, read_file
 from kscity.model.opportunity import Notice
 from kscity.model.serialize import notice_to_json
 from kscity.reference.classification import text_model
-from kscity.services.ingest import ingest_paths
 from kscity.services.opportunity_build import LinkCache, anonymous
-from kscity.store.tables.pipeline import ImportFileRow, NoticeLinkRow, OpportunityRow, QuarantineRow, ReleaseRow
 
 FOLDERS = ("ocds/uk-contracts-finder", "ocds/portugal", "ocds/ukraine", "ocds/mexico", "ted/ted-xml", "ted/eforms-xml")
 
@@ -154,42 +149,3 @@ def test_normalise_with_the_first_word_check_equals_running_every_pattern(parts:
         expected = re.sub(rf"\b{re.escape(key)}\b", short, expected)
     assert f.normalise(text) == " ".join(expected.split())
 
-
-def _opportunities(kapp: App) -> list[tuple[object, ...]]:
-    with kapp.read() as s:
-        opps = s.execute(select(OpportunityRow.ocid, OpportunityRow.title, OpportunityRow.service,
-                                OpportunityRow.sub_solution, OpportunityRow.class_score, OpportunityRow.class_method,
-                                OpportunityRow.evidence).order_by(OpportunityRow.ocid)).all()
-        links = s.execute(select(NoticeLinkRow.ocid, OpportunityRow.ocid).join(OpportunityRow)
-                          .order_by(NoticeLinkRow.ocid)).all()
-    return [tuple(r) for r in opps] + [tuple(r) for r in links]
-
-
-def test_classifying_in_a_worker_process_gives_the_same_opportunities(kapp: App, shared_data: Path,
-                                                                      tmp_path: Path) -> None:
-    """Classifications computed ahead in the worker (on each notice's lone view) are used only for the views
-    they were made for; linked and multi-release projects are classified by the parent: same results."""
-    paths = [shared_data / f for f in ("ocds/portugal", "ocds/ukraine", "ted/ted-xml", "ted/eforms-xml")]
-    # the UK notices without item codes, and in the same batch the same notices from another publisher with a
-    # security-camera CPV code: each pair is linked, and its merged view is not the lone view the worker classified
-    uk = [dict(r, tender={k: v for k, v in (r.get("tender") or {}).items() if k not in ("items", "classification")})
-          for p in sorted((shared_data / "ocds/uk-contracts-finder").rglob("*.json"))
-          for d in [orjson.loads(p.read_bytes())] for r in (d.get("releases", []) if isinstance(d, dict) else [])]
-    camera = {"id": "x", "classification": {"scheme": "CPV", "id": "35125300"}}
-    again = [dict(r, ocid="ocds-zz9zz9-" + r["ocid"].split("-", 2)[2], tender=dict(r["tender"], items=[camera]))
-             for r in uk]
-    (tmp_path / "uk.json").write_bytes(orjson.dumps({"uri": "t", "publishedDate": "2024-01-01T00:00:00Z",
-                                                     "version": "1.1", "releases": uk + again}))
-    paths.append(tmp_path / "uk.json")
-    results = []
-    for worker in (False, True):
-        report = ingest_paths(kapp, paths, worker=worker)
-        assert sum(f["ingested"] for f in report["files"]) > 200
-        results.append(_opportunities(kapp))
-        with kapp.transaction() as s:
-            for table in (NoticeLinkRow, OpportunityRow, QuarantineRow, ReleaseRow, ImportFileRow):
-                s.execute(delete(table))
-    plain, with_worker = results
-    assert any(r[2] == "safety" and r[0].startswith("ocds-b5fd17-") for r in plain if len(r) > 2), "merged views"
-    assert len({r[0] for r in plain if len(r) == 2}) > len({r[1] for r in plain if len(r) == 2}), "links exist"
-    assert with_worker == plain

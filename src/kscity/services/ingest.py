@@ -7,8 +7,6 @@ database consistent (whole batches only) and a re-run skips what landed and comp
 from __future__ import annotations
 
 import hashlib
-import os
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,17 +18,13 @@ from sqlalchemy import insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from kscity.app import App
-from kscity.core.classify import classify_many
 from kscity.errors import InvalidInput
-from kscity.ingest import Accepted, Limits, ReadItem, Rejected, read_file
+from kscity.ingest import Accepted, Limits, Rejected, read_file
 from kscity.model.serialize import notice_to_json
-from kscity.services.classify_worker import ClassifierProcess, Pending
 from kscity.services.opportunity_build import (
-    Ahead,
     FxTable,
     LinkCache,
     StoredRelease,
-    lone_view,
     rebuild_opportunities,
     table_of,
 )
@@ -38,9 +32,6 @@ from kscity.store.tables.pipeline import ImportFileRow, QuarantineRow, ReleaseRo
 
 DATA_SUFFIXES = {".json", ".jsonl", ".ndjson", ".gz", ".zip", ".xml", ".csv", ".xlsx"}
 BATCH = 500  # items per committed batch: a kill -9 loses at most the batch in flight; bounds peak RSS
-# below this much input, starting the classifier process (imports, model: ~3 s) costs more than it saves
-WORKER_MIN_BYTES = 16 * 1024**2
-LOOKAHEAD = 1  # batches read and queued for the worker ahead of the one being stored
 
 
 @dataclass
@@ -89,33 +80,6 @@ def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
             batch = []
     if batch:
         yield batch
-
-
-def _resolved(pending: Pending) -> Callable[[], Ahead]:
-    def get() -> Ahead:
-        classes = pending.result()  # None: the worker died (out of memory?); the views are then classified here
-        return {} if classes is None else {v.ocid: (v, c) for v, c in zip(pending.notices, classes, strict=True)}
-
-    return get
-
-
-def _classified_ahead(batches: Iterator[list[ReadItem]], classifier: ClassifierProcess | None,
-                      ) -> Iterator[tuple[list[ReadItem], Callable[[], Ahead]]]:
-    """Each batch with a getter of its classifications computed ahead. With a worker, the next LOOKAHEAD
-    batches are read and sent to it before a batch is handed on, so the worker classifies while the caller
-    stores and links."""
-    pending: deque[tuple[list[ReadItem], Pending]] = deque()
-    for batch in batches:
-        if classifier is None:
-            yield batch, dict
-            continue
-        pending.append((batch, classifier.submit([lone_view(i.notice) for i in batch if isinstance(i, Accepted)])))
-        if len(pending) > LOOKAHEAD:
-            done, sent = pending.popleft()
-            yield done, _resolved(sent)
-    while pending:
-        done, sent = pending.popleft()
-        yield done, _resolved(sent)
 
 
 def _kind(item: Accepted) -> str:
@@ -197,10 +161,8 @@ Progress = Callable[[str, int], None]
 
 def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path: Path | None = None,
                 fx: FxTable | None = None, limits: Limits | None = None, mapping_path: Path | None = None,
-                progress: Progress | None = None, cache: LinkCache | None = None,
-                classifier: ClassifierProcess | None = None) -> FileReport:
-    """Ingest one file in committed batches; returns its report (never raises for bad content). With a
-    `classifier`, notices are classified in that process while this one stores and links them."""
+                progress: Progress | None = None, cache: LinkCache | None = None) -> FileReport:
+    """Ingest one file in committed batches; returns its report (never raises for bad content)."""
     cache = cache if cache is not None else LinkCache()
     report = FileReport(path=str(path))
     with kapp.transaction() as session:
@@ -212,13 +174,12 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
     reader = read_file(path, source=source, schema_path=schema_path, fx=fx.lookup, limits=limits,
                        mapping_path=mapping_path)
     seen = 0
-    for batch, ahead in _classified_ahead(_batches(iter(reader), BATCH), classifier):
+    for batch in _batches(iter(reader), BATCH):
         with kapp.transaction() as session:
             file_row = session.get(ImportFileRow, report.import_id)
             assert file_row is not None
             touched = _store_batch(session, batch, report, file_row)
-            rebuild_opportunities(session=session, ocids=touched, fx=fx, cache=cache, fresh=touched,
-                                  classified=ahead(), classify=classifier.classify if classifier else classify_many)
+            rebuild_opportunities(session=session, ocids=touched, fx=fx, cache=cache, fresh=touched)
             seen += len(batch)
             file_row.items_seen, file_row.ingested = seen, report.ingested
             file_row.quarantined, file_row.duplicates = report.quarantined, report.duplicates
@@ -239,26 +200,14 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
 
 def ingest_paths(kapp: App, paths: Iterable[str | Path], *, source: str | None = None,
                  schema_path: Path | None = None, limits: Limits | None = None, mapping_path: Path | None = None,
-                 progress: Progress | None = None, worker: bool | None = None) -> dict[str, Any]:
-    """Ingest files and folders; one report per file. Unusable arguments raise InvalidInput before any work.
-    `worker`: classify in a second process (None: as the ingest_worker setting says, and if it is unset, when there
-    are two cores and WORKER_MIN_BYTES of input)."""
+                 progress: Progress | None = None) -> dict[str, Any]:
+    """Ingest files and folders; one report per file. Unusable arguments raise InvalidInput before any work."""
     files = expand_paths(paths)
     if schema_path is not None and not schema_path.exists():
         raise InvalidInput(f"{schema_path}: schema file not found", f"{schema_path}: 스키마 파일이 없습니다")
     with kapp.read() as session:
         fx = FxTable.load(session)
     cache = LinkCache()
-    if worker is None:
-        worker = kapp.settings.ingest_worker
-    if worker is None:
-        worker = (os.cpu_count() or 1) >= 2 and sum(f.stat().st_size for f in files) >= WORKER_MIN_BYTES
-    classifier = ClassifierProcess() if worker else None
-    try:
-        reports = [ingest_file(kapp, f, source=source, schema_path=schema_path, fx=fx, limits=limits,
-                               mapping_path=mapping_path, progress=progress, cache=cache, classifier=classifier)
-                   for f in files]
-    finally:
-        if classifier is not None:
-            classifier.close()
+    reports = [ingest_file(kapp, f, source=source, schema_path=schema_path, fx=fx, limits=limits,
+                           mapping_path=mapping_path, progress=progress, cache=cache) for f in files]
     return {"files": [r.as_dict() for r in reports]}

@@ -8,7 +8,7 @@ the ocids one by one in sorted order: an ocid linked earlier in the batch is a c
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -338,38 +338,10 @@ def table_of(mapped: type[Any]) -> Table:
     return cast(Table, mapped.__table__)
 
 
-def lone_view(notice: Notice) -> Notice:
-    """The opportunity view of a notice that is its project's only source (what most new notices become), so
-    that it can be classified before it is stored: see `rebuild_opportunities(classified=...)`."""
-    return _merge([notice])
-
-
-Ahead = Mapping[str, tuple[Notice, Classification]]  # ocid → (a view, its classification), computed ahead
-
-
-Classify = Callable[[Sequence[Notice]], list[Classification]]
-
-
-def _classes(views: Sequence[Notice], ahead: Ahead, classify: Classify) -> list[Classification]:
-    """Each view's classification: the one computed ahead when it was for this very view, else computed now."""
-    out: list[Classification | None] = []
-    for view in views:
-        hit = ahead.get(view.ocid)
-        out.append(hit[1] if hit is not None and hit[0] == view else None)
-    todo = [i for i, c in enumerate(out) if c is None]
-    if todo:  # one classifier call: the text encoder is fast on a batch and slow one text at a time
-        for i, c in zip(todo, classify([views[i] for i in todo]), strict=True):
-            out[i] = c
-    return [c for c in out if c is not None]
-
-
 def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable, cache: LinkCache | None = None,
-                          fresh: Mapping[str, Sequence[StoredRelease]] | None = None,
-                          classified: Ahead | None = None, classify: Classify = classify_many) -> int:
+                          fresh: Mapping[str, Sequence[StoredRelease]] | None = None) -> int:
     """Recompile the given ocids, link new ones to existing opportunities or create them; returns how many.
-    `fresh` holds releases stored in this transaction, by ocid, so that they need not be read back; `classified`
-    holds classifications computed ahead (by another process), used for the views they were computed for, and
-    `classify` classifies the others (the ingest's worker process, so that this one need not load the model)."""
+    `fresh` holds releases stored in this transaction, by ocid, so that they need not be read back."""
     cache = cache if cache is not None else LinkCache()
     wanted = sorted(set(ocids))
     releases, known = _releases_of(session, wanted, fresh or {})
@@ -405,5 +377,6 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
         cache.put(ocid, feats)
         batch.touched.add(opp_id)
     views = _merged_views(session, batch)
-    _write(session, batch, views, _classes(list(views.values()), classified or {}, classify))
+    # one classifier call per batch: the text encoder, when configured, is fast on a batch and slow one at a time
+    _write(session, batch, views, classify_many(list(views.values())))
     return len(batch.touched)

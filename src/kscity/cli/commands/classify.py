@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,6 +12,14 @@ import typer
 
 from kscity.cli.context import EXIT_REFUSED, EXIT_USAGE, OutputFormat, cli_locale, emit, fail
 from kscity.model.opportunity import Notice
+
+
+class TextMethod(StrEnum):
+    """How text is classified (kscity.core.classify.text.Method)."""
+
+    lexicon = "lexicon"
+    embedding = "embedding"
+    hybrid = "hybrid"
 
 
 def _merge(notices: list[Notice]) -> list[Notice]:
@@ -61,10 +70,15 @@ def register(app: typer.Typer) -> None:
     def classify(
         file: Annotated[Path, typer.Argument(help="An OCDS, TED XML or CSV/XLSX file (or a folder of them).")],
         ignore_codes: Annotated[bool, typer.Option("--ignore-codes", help="Classify from the text only.")] = False,
+        method: Annotated[TextMethod, typer.Option(help="Text classifier: the per-language lexicons (default, "
+                                                        "measured best), the sentence embedding, or both (lexicon "
+                                                        "first, embedding when no term matches).")
+                          ] = TextMethod.lexicon,
         fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text,
     ) -> None:
         """Place every notice in one of the seven smart-city services (or not_smart_city), with the evidence."""
         from kscity.core.classify import classify_many
+        from kscity.reference.classification import text_model
 
         ko = cli_locale() == "ko"
         if not file.exists():
@@ -74,7 +88,7 @@ def register(app: typer.Typer) -> None:
             sys.stderr.write(f"{'경고' if ko else 'warning'}: {p}\n")
         if not notices and problems:
             fail(f"error: {'읽을 수 있는 공고가 없습니다' if ko else 'no readable notice in'} {file}", EXIT_REFUSED)
-        results = classify_many(notices, ignore_codes=ignore_codes)
+        results = classify_many(notices, ignore_codes=ignore_codes, model=text_model(method.value))
         rows = [{"id": n.ocid, "service": c.service, "sub_solution": c.sub_solution, "score": c.score,
                  "evidence": list(c.evidence)} for n, c in zip(notices, results, strict=True)]
         emit(rows, fmt, lambda: _text(rows, ko))

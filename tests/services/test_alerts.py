@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socketserver
-import threading
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -15,47 +13,16 @@ from kscity.app import App
 from kscity.errors import InvalidInput, NotFound
 from kscity.services import alerts as svc
 from tests.services.test_matching import load_matching_data
+from tests.smtp_sink import smtp_sink
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-class _Smtp(socketserver.StreamRequestHandler):
-    """Just enough SMTP to accept messages: every DATA block is appended to server.messages."""
-
-    def reply(self, line: str) -> None:
-        self.wfile.write((line + "\r\n").encode())
-
-    def handle(self) -> None:
-        self.reply("220 sink")
-        while line := self.rfile.readline():
-            cmd = line.decode().strip().upper()
-            if cmd.startswith(("EHLO", "HELO")):
-                self.reply("250 sink")
-            elif cmd == "DATA":
-                self.reply("354 go on")
-                body = b""
-                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
-                    body += chunk
-                self.server.messages.append(body)  # type: ignore[attr-defined]
-                self.reply("250 queued")
-            elif cmd == "QUIT":
-                self.reply("221 bye")
-                return
-            else:
-                self.reply("250 ok")
-
-
-@pytest.fixture
-def smtp_sink() -> Iterator[tuple[svc.SmtpConfig, list[bytes]]]:
+@pytest.fixture(name="smtp_sink")
+def smtp_sink_fixture() -> Iterator[tuple[svc.SmtpConfig, list[bytes]]]:
     """A local SMTP server on a free port collecting messages."""
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Smtp)
-    server.daemon_threads = True
-    server.messages = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield svc.SmtpConfig("127.0.0.1", server.server_address[1]), server.messages  # type: ignore[attr-defined]
-    server.shutdown()
-    server.server_close()
+    with smtp_sink() as server:
+        yield svc.SmtpConfig("127.0.0.1", server.server_address[1]), server.messages
 
 
 @pytest.fixture

@@ -106,8 +106,9 @@ def text_model(method: Method = DEFAULT_METHOD) -> TextModel:
     """The text model: the lexicons (default), the embedding, or the hybrid (lexicon first, embedding when no term
     matches)."""
     docs = lexicon_documents()
+    if method == "lexicon":  # no embedding: its phrases are not needed
+        return TextModel(Lexicon.from_mappings(docs), None, method)
     phrases, labels = embedding_phrases([_without_sector_terms(d) for d in docs], _taxonomy(), EMBEDDING_LANGUAGES)
     table_phrases, table_labels = code_label_phrases(code_table())
-    phrases, labels = phrases + table_phrases, labels + table_labels
-    index = EmbeddingIndex(phrases, labels, default_encoder()) if method != "lexicon" else None
+    index = EmbeddingIndex(phrases + table_phrases, labels + table_labels, default_encoder())
     return TextModel(Lexicon.from_mappings(docs), index, method)

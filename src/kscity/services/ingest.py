@@ -6,6 +6,8 @@ database consistent (whole batches only) and a re-run skips what landed and comp
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -198,6 +200,20 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
     return report
 
 
+@contextlib.contextmanager
+def _bulk_gc() -> Iterator[None]:
+    """Fewer cyclic-GC passes while ingesting: each release allocates thousands of objects, and at Python's
+    default threshold (700) the collector ran 4,400 times per 20,000 releases and scanned the link caches each
+    time: 17 % of ingest time (measured 3.3 s of 19.4 s; 0.4 s at 50,000). Ingest makes few cycles, so what
+    a pass frees is little; the threshold is restored afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, before[1], before[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def ingest_paths(kapp: App, paths: Iterable[str | Path], *, source: str | None = None,
                  schema_path: Path | None = None, limits: Limits | None = None, mapping_path: Path | None = None,
                  progress: Progress | None = None) -> dict[str, Any]:
@@ -208,6 +224,7 @@ def ingest_paths(kapp: App, paths: Iterable[str | Path], *, source: str | None =
     with kapp.read() as session:
         fx = FxTable.load(session)
     cache = LinkCache()
-    reports = [ingest_file(kapp, f, source=source, schema_path=schema_path, fx=fx, limits=limits,
-                           mapping_path=mapping_path, progress=progress, cache=cache) for f in files]
+    with _bulk_gc():
+        reports = [ingest_file(kapp, f, source=source, schema_path=schema_path, fx=fx, limits=limits,
+                               mapping_path=mapping_path, progress=progress, cache=cache) for f in files]
     return {"files": [r.as_dict() for r in reports]}

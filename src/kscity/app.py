@@ -25,13 +25,18 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     cur.close()
 
 
-def _json_dumps(value: object) -> str:
+def json_bytes(value: object) -> bytes:
+    """JSON text as the store's JSON columns write it; an `orjson.Fragment` is JSON text already written."""
     # orjson is several times faster than json on the large release payloads; what it cannot write (NaN
     # is written as null by orjson, non-str keys, exotic types) goes to json, as before
     try:
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
     except TypeError:
-        return json.dumps(value)
+        return json.dumps(value).encode()
+
+
+def _json_dumps(value: object) -> str:
+    return json_bytes(value).decode()
 
 
 def _json_loads(text: str | bytes) -> object:

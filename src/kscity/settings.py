@@ -22,3 +22,6 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 2 * 1024**3
     max_fund_paths: int = 2_000_000
     shared_data_dir: Path | None = None
+    # read files in a second process during ingest: unset = when there are two cores and the file is large
+    # enough to pay for the worker's start; KSCITY_INGEST_WORKER=0 or 1 decides
+    ingest_worker: bool | None = None

@@ -51,8 +51,31 @@ def test_missing_path_exits_2(kscity: Run) -> None:
     assert p.returncode == 2 and "no such file" in p.stderr
 
 
+def _children(pid: int) -> set[int]:
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.add(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("worker", ["0", "1"])
 def test_kill_9_leaves_whole_batches_and_a_rerun_completes(kscity: Run, cli_env: dict[str, str],
-                                                            shared_data: Path, tmp_path: Path) -> None:
+                                                            shared_data: Path, tmp_path: Path, worker: str) -> None:
+    """With or without the reading process: whole batches only, and (with it) the worker dies with the run."""
+    cli_env = dict(cli_env, KSCITY_INGEST_WORKER=worker)
     assert kscity("init").returncode == 0
     pkg = json.loads((shared_data / "ocds/portugal/impic-release-package.json").read_text())
     pkg = pkg[0] if isinstance(pkg, list) else pkg
@@ -74,8 +97,14 @@ def test_kill_9_leaves_whole_batches_and_a_rerun_completes(kscity: Run, cli_env:
         if landed >= 500:  # whole batches of 500 have landed
             break
         time.sleep(0.2)
+    workers = _children(proc.pid)
+    assert bool(workers) == (worker == "1"), "the reading process runs exactly when asked for"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    until = time.time() + 10
+    while any(_alive(w) for w in workers) and time.time() < until:
+        time.sleep(0.1)
+    assert not any(_alive(w) for w in workers), "the reading process does not outlive a kill -9 of the ingest"
     with sqlite3.connect(db) as con:
         stored = con.execute("select count(*) from release").fetchone()[0]
         linked = con.execute("select count(distinct ocid) from notice_link").fetchone()[0]

@@ -78,6 +78,18 @@ def test_latin1_bytes(tmp_path: Path) -> None:
     assert "not UTF-8" in only_rejection(read(path)).errors[0].message
 
 
+@pytest.mark.parametrize("bad", [b"\xed\xa0\x80", b"\xc0\xaf"], ids=["encoded surrogate", "overlong"])
+def test_invalid_utf8_in_a_later_release_keeps_the_earlier_ones(tmp_path: Path, bad: bytes) -> None:
+    """Bytes that Python's UTF-8 decoder refuses after yajl let them through: a report, not a crash."""
+    data = json.dumps(package(release(rid="a"), release(rid="b"))).encode()
+    at = data.rindex(b"Hanoi")
+    path = tmp_path / "bad-utf8.json"
+    path.write_bytes(data[:at] + bad + data[at:])
+    items = read(path)
+    assert [i.release_id for i in items if isinstance(i, Accepted)] == ["a"]
+    assert "not UTF-8" in only_rejection(items).errors[0].message
+
+
 def test_release_without_ocid(tmp_path: Path) -> None:
     bad = release()
     del bad["ocid"]

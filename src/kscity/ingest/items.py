@@ -82,15 +82,20 @@ class FileSummary:
         }
 
 
-def content_hash(value: dict[str, Any] | bytes) -> str:
-    """A sha256 of the item as read: key order does not matter, any value change does."""
-    if isinstance(value, bytes):
-        return hashlib.sha256(value).hexdigest()
+def canonical_bytes(value: object) -> bytes:
+    """The item as compact JSON with sorted keys: what content_hash hashes and validate.clean_canonical reads."""
     try:
-        data = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # integers beyond 64 bits, which JSON allows and orjson does not
-        data = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
-    return hashlib.sha256(data).hexdigest()
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+
+
+def content_hash(value: dict[str, Any] | bytes) -> str:
+    """A sha256 of the item as read: key order does not matter, any value change does.
+
+    Given bytes (raw XML, or canonical_bytes computed once for the checks too), it hashes them as they are.
+    """
+    return hashlib.sha256(value if isinstance(value, bytes) else canonical_bytes(value)).hexdigest()
 
 
 def snippet_of(value: object, limit: int = 500) -> str:

@@ -1,21 +1,37 @@
-"""Stream OCDS JSON (packages, records, releases, arrays, JSON Lines, concatenated) release by release with ijson.
+"""Stream OCDS JSON (packages, records, releases, arrays, JSON Lines, concatenated) release by release.
 
 Memory stays bounded by the largest single release or record, never the file: a first pass reads only the
-top-level keys up to the releases/records array (the "sniff"), a second pass streams its items through
-ijson's C backend. OCDS 1.0 releases are upgraded to 1.1 with ocdskit's upgrade functions.
+top-level keys up to the releases/records array (the "sniff"), a second pass streams its items. For the
+common shapes the items are cut out by jsonsplit and each parsed in one msgspec call (about twice as fast
+as ijson); anything that path is unsure of, and every other shape, is read by ijson's C backend, whose
+results and error reports are the reference. OCDS 1.0 releases are upgraded to 1.1 with ocdskit.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 import ijson
+import msgspec
+import orjson
 from ocdskit.upgrade import upgrade_release_10_11
 
-from kscity.ingest.items import Accepted, FileSummary, FxLookup, ReadError, ReadItem, Rejected, content_hash, snippet_of
+from kscity.ingest import jsonsplit
+from kscity.ingest.items import (
+    Accepted,
+    FileSummary,
+    FxLookup,
+    ReadError,
+    ReadItem,
+    Rejected,
+    canonical_bytes,
+    content_hash,
+    snippet_of,
+)
 from kscity.ingest.limits import LimitExceeded
 from kscity.ingest.normalize import notice_from_release
 from kscity.ingest.validate import SchemaChecker, check_release
@@ -25,6 +41,8 @@ Opener = Callable[[], IO[bytes]]
 logging.getLogger("ocdskit").addHandler(logging.NullHandler())
 _PACKAGE_KEYS = {"uri", "publisher", "publishedDate", "version", "extensions", "license", "publicationPolicy"}
 _RECORD_KEYS = {"ocid", "compiledRelease", "versionedRelease"}
+_DECODER = msgspec.json.Decoder()
+_YAJL_INT_LIMIT = 1 << 63  # yajl (ijson) refuses integers of this size or more, either sign (-2**63 too)
 
 
 class NotOcds(Exception):
@@ -115,6 +133,9 @@ class OcdsReader:
     summary: FileSummary
     publisher: dict[str, Any] = field(default_factory=dict)
     count: int = 0
+    fast: bool = True  # False: ijson only, the reference the fast path must match
+    chunk_size: int = jsonsplit.CHUNK_SIZE
+    fallback_at: int | None = None  # items the fast path had yielded when it handed over to ijson
 
     def read(self, opener: Opener) -> Iterator[ReadItem]:
         """Sniff, then stream; JSON and limit errors become one rejected item after the good ones."""
@@ -123,23 +144,21 @@ class OcdsReader:
             shape = sniff(opener)
             self.publisher = shape.publisher
             self.summary.format = f"ocds {shape.kind}" + (" (in a list)" if shape.in_array else "")
-            with opener() as handle:
-                items = ijson.items(handle, shape.prefix, use_float=True, multiple_values=True)
-                for index, value in enumerate(items):
-                    if shape.kind == "release package":
-                        position = f"releases[{index}]"
-                        yield self._release(value, position, shape.version)
-                    elif shape.kind == "record package":
-                        position = f"records[{index}]"
-                        yield from self._record(value, position)
-                    else:
-                        position = f"item {index + 1}" if index or shape.in_array else "top-level object"
-                        yield from self._value(value, position)
+            for index, value in enumerate(self._items(opener, shape.prefix)):
+                if shape.kind == "release package":
+                    position = f"releases[{index}]"
+                    yield self._release(value, position, shape.version)
+                elif shape.kind == "record package":
+                    position = f"records[{index}]"
+                    yield from self._record(value, position)
+                else:
+                    position = f"item {index + 1}" if index or shape.in_array else "top-level object"
+                    yield from self._value(value, position)
         except LimitExceeded as exc:
             yield self._file_error(position, exc.message_en, exc.message_ko)
         except NotOcds as exc:
             yield self._file_error(position, f"not OCDS data: {exc}", f"OCDS 데이터가 아닙니다: {exc}")
-        except (ijson.JSONError, ijson.IncompleteJSONError, StopIteration) as exc:
+        except (ijson.JSONError, ijson.IncompleteJSONError, StopIteration, UnicodeDecodeError) as exc:
             en, ko = (
                 _plain_json_error(exc)
                 if not isinstance(exc, StopIteration)
@@ -147,6 +166,28 @@ class OcdsReader:
             )
             where = position if self.count == 0 else f"after {position}"
             yield self._file_error(where, en, ko)
+
+    def _items(self, opener: Opener, prefix: str) -> Iterator[Any]:
+        """The values at `prefix`, as ijson.items(..., use_float=True, multiple_values=True) gives them.
+
+        The fast path yields only items it is sure of. On any doubt (GiveUp, a span msgspec or yajl would
+        refuse, a size limit, a read error) ijson reads the stream again from the start and, past the items
+        already yielded, raises or yields exactly what it always did.
+        """
+        done = 0
+        if self.fast and prefix in jsonsplit.PREFIXES:
+            try:
+                with opener() as handle:
+                    for span in jsonsplit.split(handle, prefix, check=_load, chunk_size=self.chunk_size):
+                        value = _load(span)
+                        done += 1
+                        yield value
+                return
+            except Exception:  # whatever it was, the slow path meets it again and reports it as before
+                self.fallback_at = done
+        with opener() as handle:
+            items = ijson.items(handle, prefix, use_float=True, multiple_values=True)
+            yield from itertools.islice(items, done, None)
 
     def _file_error(self, position: str, en: str, ko: str) -> Rejected:
         error = ReadError(f"{self.label} › {position}", en, ko)
@@ -194,12 +235,14 @@ class OcdsReader:
     def _release(self, release: Any, position: str, version: str | None, *, compiled: bool = False) -> ReadItem:
         ocid = release.get("ocid") if isinstance(release, dict) and isinstance(release.get("ocid"), str) else None
         where = f"{self.label} › {position}" + (f" (ocid {ocid})" if ocid else "")
-        errors = check_release(release, where)
-        if errors or not isinstance(release, dict):
+        # the canonical bytes are hashed and, read at C speed, spare most releases the checks' Python walk
+        canonical = canonical_bytes(release) if isinstance(release, dict) else None
+        errors = check_release(release, where, canonical)
+        if errors or not isinstance(release, dict) or canonical is None:
             payload = release if isinstance(release, dict) else None
             rid = payload.get("id") if payload and isinstance(payload.get("id"), str) else None
             return Rejected(position, tuple(errors), ocid, rid, payload, snippet_of(release))
-        digest = content_hash(release)
+        digest = content_hash(canonical)
         own = release.get("version")
         minor = version or (own if isinstance(own, str) else ("1.1" if "parties" in release else "1.0"))
         upgraded = minor.startswith("1.0")
@@ -212,6 +255,38 @@ class OcdsReader:
         notice = notice_from_release(release, source=self.source, fx=self.fx, publisher=self.publisher or None)
         self.count += 1
         return Accepted(notice, release, release["ocid"], release["id"], digest, position, compiled, upgraded)
+
+
+def _load(span: bytes) -> Any:
+    """Parse one item as ijson (yajl, use_float) would, or raise where it would not.
+
+    What msgspec reads at all it reads as yajl does, but for integers: msgspec reads any size exactly, yajl
+    refuses those of 2**63 or more in size (orjson.loads takes them up to 2**64 and reads larger ones as
+    floats, so it cannot be the parser here). orjson's
+    strict mode fails on any integer past 2**53 at C speed; only then is the value walked to tell a legal
+    big integer from one yajl refuses. What msgspec refuses and yajl reads (a lone surrogate escape, \\f as
+    white space) is left to ijson by the caller.
+    """
+    value = _DECODER.decode(span)
+    try:
+        orjson.dumps(value, option=orjson.OPT_STRICT_INTEGER)
+    except orjson.JSONEncodeError:  # a big integer, or nesting deeper than orjson writes
+        if _has_wide_int(value):
+            raise jsonsplit.GiveUp("an integer of 64 bits or more") from None
+    return value
+
+
+def _has_wide_int(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif type(node) is int and not -_YAJL_INT_LIMIT < node < _YAJL_INT_LIMIT:
+            return True
+    return False
 
 
 def _is_linked(release: dict[str, Any]) -> bool:

@@ -7,11 +7,13 @@ Every error names the JSON path, what was expected and what came, e.g.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pycountry
 from jsonschema import Draft4Validator
 from jsonschema.exceptions import ValidationError
@@ -24,6 +26,11 @@ _DATE_KEYS_SUFFIX = ("Date", "date")
 @lru_cache(maxsize=1)
 def _currencies() -> frozenset[str]:
     return frozenset(c.alpha_3 for c in pycountry.currencies)
+
+
+@lru_cache(maxsize=1)
+def _currency_bytes() -> frozenset[bytes]:
+    return frozenset(c.encode() for c in _currencies())
 
 
 def is_currency(code: object) -> bool:
@@ -134,8 +141,42 @@ def _clean(node: Any) -> bool:
     return True
 
 
-def check_release(release: object, where: str) -> list[ReadError]:
-    """kscity's checks: an object with ocid and id, numeric amounts, ISO 4217 currencies, ISO 8601 dates."""
+# Patterns over canonical JSON bytes (items.canonical_bytes: no whitespace; inside a string only '"', '\\' and
+# control characters are escaped, so a quote there is always '\\"'). Each starts with a literal, which lets re
+# skip ahead at C speed (a leading character class made them ten times slower).
+_AMOUNT_TEXT = re.compile(rb'"amount":["tf]')  # text, true or false; also a key ending in \"amount: unsure, fine
+_CURRENCY_VALUE = re.compile(rb'"currency":("[^"\\]*"|null|.)', re.DOTALL)  # an escaped value falls to '.'
+# the text value of a key ending in Date/date: the look-behind runs only where the literal 'ate":"' was found
+_DATE_TEXT = re.compile(rb'ate":"(?<=[Dd]ate":")([^"\\]*(?:\\.[^"\\]*)*)"', re.DOTALL)
+
+
+def clean_canonical(data: bytes) -> bool:
+    """_clean's verdict read from the release's canonical JSON bytes with regexes, about twice as fast.
+
+    True only when _clean would say True: every error _clean finds shows in the bytes. It may say False
+    when _clean would not (a key ending in \\"amount or \\"currency, a key ending in the escape \\u001d + "ate"):
+    then check_release runs _walk, which decides. A key is a string followed by ':', and a string's closing
+    quote is the only unescaped '"' that can follow a letter, so 'e":' ends a key and 'Date":"' starts the text
+    value of a key ending in 'Date' (letters are never escaped; no pattern can start inside a string).
+    """
+    if _AMOUNT_TEXT.search(data) is not None:
+        return False
+    codes = _currency_bytes()
+    for value in set(_CURRENCY_VALUE.findall(data)):
+        if value != b"null" and value[1:-1] not in codes:  # '"' alone (an escaped text) is never a code
+            return False
+    for raw in set(_DATE_TEXT.findall(data)):  # a release repeats its dates ('candidate' is a date key, 'rate' not)
+        text: str = orjson.loads(b'"' + raw + b'"') if b"\\" in raw else raw.decode()
+        if text.strip() and parse_datetime(text) is None:
+            return False
+    return True
+
+
+def check_release(release: object, where: str, canonical: bytes | None = None) -> list[ReadError]:
+    """kscity's checks: an object with ocid and id, numeric amounts, ISO 4217 currencies, ISO 8601 dates.
+
+    canonical, when given, must be items.canonical_bytes(release) of the release as it is now.
+    """
     if not isinstance(release, dict):
         return [
             ReadError(
@@ -154,7 +195,10 @@ def check_release(release: object, where: str) -> list[ReadError]:
                     where, f"{key} is required (text), got {got}", f"{ko}가 필요합니다 (텍스트, 받은 값 {got})", key
                 )
             )
-    if not _clean(release):  # most releases are clean: the walk that names paths runs only for the others
+    # most releases are clean: the walk that names paths runs only for the others. The reader passes the
+    # canonical bytes it hashes anyway (items.canonical_bytes of this very release), read at C speed
+    clean = clean_canonical(canonical) if canonical is not None else _clean(release)
+    if not clean:
         _walk(release, "", where, errors)
     return errors
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,8 +22,9 @@ from sqlalchemy.orm import Session
 
 from kscity.app import App
 from kscity.errors import InvalidInput
-from kscity.ingest import Accepted, Limits, Rejected, read_file
-from kscity.model.serialize import notice_to_json
+from kscity.ingest import Limits, Rejected
+from kscity.services.ingest_ready import Ready
+from kscity.services.ingest_worker import Batches, LocalBatches, ReadJob, WorkerBatches
 from kscity.services.opportunity_build import (
     FxTable,
     LinkCache,
@@ -34,6 +36,8 @@ from kscity.store.tables.pipeline import ImportFileRow, QuarantineRow, ReleaseRo
 
 DATA_SUFFIXES = {".json", ".jsonl", ".ndjson", ".gz", ".zip", ".xml", ".csv", ".xlsx"}
 BATCH = 500  # items per committed batch: a kill -9 loses at most the batch in flight; bounds peak RSS
+# below this much input, starting the reading process (a fresh interpreter and its imports) costs more than it saves
+WORKER_MIN_BYTES = 16 * 1024**2
 
 
 @dataclass
@@ -73,38 +77,18 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
-def _kind(item: Accepted) -> str:
-    if item.notice.source.source.startswith("ted"):
-        return "ted"
-    if item.notice.source.source.startswith("tabular"):
-        return "tabular"
-    return "compiled" if item.is_compiled else "ocds"
-
-
-def _release_key(item: Accepted) -> str:
-    """OCDS release ids as published; a TED notice's number qualified by its schema, because the R2.0.9 notice
-    and its eForms twin carry the same number: two sources of one notice, not a conflict."""
-    if _kind(item) == "ted":
-        return f"{item.notice.source.source}:{item.release_id}"
-    return item.release_id
-
-
-def _store_batch(session: Session, batch: list[Accepted | Rejected], report: FileReport, file_row: ImportFileRow,
+def _store_batch(session: Session, batch: list[Ready | Rejected], report: FileReport, file_row: ImportFileRow,
                  ) -> dict[str, list[StoredRelease]]:
     """Store one batch; returns the new releases by ocid: the ocids whose opportunities must be rebuilt."""
-    accepted = [i for i in batch if isinstance(i, Accepted)]
-    keys = list({(a.ocid, _release_key(a)) for a in accepted})
+    accepted = [i for i in batch if isinstance(i, Ready)]
+    keys = list({(a.ocid, a.key) for a in accepted})
     known: dict[tuple[str, str], str] = {}
     for start in range(0, len(keys), 200):
         chunk = keys[start:start + 200]
@@ -120,7 +104,7 @@ def _store_batch(session: Session, batch: list[Accepted | Rejected], report: Fil
                          for e in item.errors])
             report.quarantined += 1
             continue
-        key = (item.ocid, _release_key(item))
+        key = (item.ocid, item.key)
         prior = known.get(key)
         if prior == item.content_hash:
             report.duplicates += 1
@@ -130,19 +114,21 @@ def _store_batch(session: Session, batch: list[Accepted | Rejected], report: Fil
                    "different content; the first copy is kept, this one is quarantined")
             msg_ko = (f"{item.position}, ocid {item.ocid}: 릴리스 ID '{item.release_id}'가 다른 내용으로 이미 "
                       "저장되어 있어 처음 것을 유지하고 이것은 격리합니다")
-            _quarantine(session, file_row, item.position, item.ocid, item.release_id, item.payload, "",
+            _quarantine(session, file_row, item.position, item.ocid, item.release_id,
+                        orjson.loads(item.payload_json), "",
                         [{"where": f"{report.path}, {item.position}, ocid {item.ocid}", "message": msg,
                           "message_ko": msg_ko, "path": "id"}], content=item.content_hash)
             report.quarantined += 1
             continue
         known[key] = item.content_hash
-        notice, as_json = item.notice, notice_to_json(item.notice)
-        new_rows.append({"ocid": item.ocid, "release_id": key[1], "content_hash": item.content_hash,
-                     "source": notice.source.source, "kind": _kind(item), "payload": item.payload,
-                     "notice": as_json, "file_id": file_row.id, "position": item.position})
+        new_rows.append({"ocid": item.ocid, "release_id": item.key, "content_hash": item.content_hash,
+                         "source": item.source, "kind": item.kind, "payload": orjson.Fragment(item.payload_json),
+                         "notice": orjson.Fragment(item.notice_json), "file_id": file_row.id,
+                         "position": item.position})
         report.ingested += 1
-        touched.setdefault(item.ocid, []).append(StoredRelease(_kind(item), notice.source.source, item.payload,
-                                                               notice, as_json))
+        touched.setdefault(item.ocid, []).append(StoredRelease(
+            item.kind, item.source, item.notice, payload_json=item.payload_json, notice_json=item.notice_json,
+            self_compiled=item.self_compiled))
     session.flush()
     if new_rows:  # one executemany, not an ORM object per release
         session.execute(insert(table_of(ReleaseRow)), new_rows)
@@ -163,8 +149,10 @@ Progress = Callable[[str, int], None]
 
 def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path: Path | None = None,
                 fx: FxTable | None = None, limits: Limits | None = None, mapping_path: Path | None = None,
-                progress: Progress | None = None, cache: LinkCache | None = None) -> FileReport:
-    """Ingest one file in committed batches; returns its report (never raises for bad content)."""
+                progress: Progress | None = None, cache: LinkCache | None = None, worker: bool | None = None,
+                ) -> FileReport:
+    """Ingest one file in committed batches; returns its report (never raises for bad content). `worker`: read
+    the file in a second process (None: when there are two cores and the file has WORKER_MIN_BYTES)."""
     cache = cache if cache is not None else LinkCache()
     report = FileReport(path=str(path))
     with kapp.transaction() as session:
@@ -173,10 +161,11 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
         session.add(row)
         session.flush()
         report.import_id = row.id
-    reader = read_file(path, source=source, schema_path=schema_path, fx=fx.lookup, limits=limits,
-                       mapping_path=mapping_path)
+    job = ReadJob(path, source, schema_path, fx, limits, mapping_path, BATCH)
+    use_worker = worker if worker is not None else (os.cpu_count() or 1) >= 2 and _size(path) >= WORKER_MIN_BYTES
+    batches: Batches = WorkerBatches(job) if use_worker else LocalBatches(job)
     seen = 0
-    for batch in _batches(iter(reader), BATCH):
+    for batch in batches:
         with kapp.transaction() as session:
             file_row = session.get(ImportFileRow, report.import_id)
             assert file_row is not None
@@ -187,7 +176,7 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
             file_row.quarantined, file_row.duplicates = report.quarantined, report.duplicates
         if progress:
             progress(str(path), seen)
-    summary = reader.summary
+    summary = batches.summary
     report.format = summary.format
     report.errors = [e.as_dict() for e in summary.errors]
     with kapp.transaction() as session:
@@ -224,7 +213,9 @@ def ingest_paths(kapp: App, paths: Iterable[str | Path], *, source: str | None =
     with kapp.read() as session:
         fx = FxTable.load(session)
     cache = LinkCache()
+    worker = kapp.settings.ingest_worker
     with _bulk_gc():
         reports = [ingest_file(kapp, f, source=source, schema_path=schema_path, fx=fx, limits=limits,
-                               mapping_path=mapping_path, progress=progress, cache=cache) for f in files]
+                               mapping_path=mapping_path, progress=progress, cache=cache, worker=worker)
+                   for f in files]
     return {"files": [r.as_dict() for r in reports]}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
+import orjson
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -110,13 +111,27 @@ def anonymous(f: NoticeFeatures) -> NoticeFeatures:
 @dataclass(frozen=True)
 class StoredRelease:
     """One stored release of an ocid as the build needs it: read back from the store, or handed over by the
-    ingest that has just stored it (so a new ocid's releases are not read back and decoded again)."""
+    ingest that has just stored it (then with its JSON texts, so that nothing is decoded or written twice)."""
 
     kind: str
     source: str
-    payload: dict[str, Any]
     notice: Notice
-    notice_as_json: dict[str, Any] | None = None  # notice_to_json(notice), when the caller has it already
+    payload: dict[str, Any] | None = None  # the release, when at hand as an object
+    payload_json: bytes | None = None  # or as JSON text, decoded only when a merge needs it
+    notice_json: bytes | None = None  # the notice as JSON text (model.serialize.notice_to_json), when known
+    self_compiled: bool | None = None  # compiles_to_itself(release), when the reader knows it
+
+    def release(self) -> dict[str, Any]:
+        """The release as an object."""
+        if self.payload is not None:
+            return self.payload
+        assert self.payload_json is not None, "a StoredRelease holds its payload as an object or as JSON"
+        release: dict[str, Any] = orjson.loads(self.payload_json)
+        return release
+
+    def compiles_to_itself(self) -> bool:
+        """Whether this release, alone, compiles to what it says (ingest.compiles_to_itself)."""
+        return self.self_compiled if self.self_compiled is not None else compiles_to_itself(self.release())
 
 
 def _compiled_notice(rows: Sequence[StoredRelease], fx: FxTable) -> Notice:
@@ -124,9 +139,9 @@ def _compiled_notice(rows: Sequence[StoredRelease], fx: FxTable) -> Notice:
     latest = rows[-1].notice
     if not ocds:
         return _merge([r.notice for r in rows])
-    if len(rows) == 1 and compiles_to_itself(ocds[0].payload):
+    if len(rows) == 1 and ocds[0].compiles_to_itself():
         return latest  # what compiling it would give (checked against ocdsmerge by a test), without the merge
-    releases = sorted((r.payload for r in ocds), key=lambda p: (str(p.get("date") or ""), str(p.get("id") or "")))
+    releases = sorted((r.release() for r in ocds), key=lambda p: (str(p.get("date") or ""), str(p.get("id") or "")))
     compiled = compile_releases(releases)
     notice = notice_from_release(compiled, source=ocds[-1].source, fx=fx.lookup)
     fill = {k: getattr(latest, k) for k in ("country", "language", "buyer") if not getattr(notice, k)}
@@ -170,7 +185,7 @@ class _Batch:
     new_keys: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     keys_of: dict[str, list[str]] = field(default_factory=dict)  # ocid → its blocking keys, to store
     publisher: dict[str, str] = field(default_factory=dict)  # ocid → publisher_of(...), for new links
-    updated: dict[str, dict[str, Any]] = field(default_factory=dict)  # ocid → its new compiled notice JSON
+    updated: dict[str, Any] = field(default_factory=dict)  # ocid → its new compiled notice (JSON, or text written)
     notices: dict[str, Notice] = field(default_factory=dict)  # ocid → its compiled notice, new links and updated
     new_opps: dict[int, str] = field(default_factory=dict)  # temporary (negative) id → the opportunity's ocid
     touched: set[int] = field(default_factory=set)  # opportunity ids, real or temporary
@@ -327,7 +342,7 @@ def _releases_of(session: Session, wanted: list[str], fresh: Mapping[str, Sequen
         chunk = rest[start:start + 500]
         for row in session.execute(select(*cols).where(ReleaseRow.ocid.in_(chunk)).order_by(ReleaseRow.id)):
             stored.setdefault(row.ocid, []).append(
-                StoredRelease(row.kind, row.source, row.payload, notice_from_json(row.notice)))
+                StoredRelease(row.kind, row.source, notice_from_json(row.notice), payload=row.payload))
     releases.update(stored)
     return releases, known
 
@@ -352,8 +367,8 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
             continue
         notice = _compiled_notice(rows, fx)
         # a lone release's notice is the one the ingest already wrote as JSON
-        as_json = rows[-1].notice_as_json if notice is rows[-1].notice else None
-        as_json = as_json if as_json is not None else notice_to_json(notice)
+        written = rows[-1].notice_json if notice is rows[-1].notice else None
+        as_json: Any = orjson.Fragment(written) if written is not None else notice_to_json(notice)
         feats = features_of(notice)
         batch.notices[ocid] = notice
         if ocid in known:

@@ -1,0 +1,57 @@
+"""An accepted item made ready for the store: ids, its Notice, and its JSON texts already written.
+
+Everything here is a pure function of the one item, so it is done on the reading side, in the reading process
+when ingest runs one (services.ingest_worker): the process that stores, links and classifies then only copies
+bytes, and a release dict never crosses between processes (pickling one cost what parsing it did).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kscity.app import json_bytes
+from kscity.ingest import Accepted, compiles_to_itself
+from kscity.model.opportunity import Notice
+from kscity.model.serialize import notice_to_json
+
+
+@dataclass(frozen=True, slots=True)
+class Ready:
+    """One accepted release, TED notice or table row, as `services.ingest` stores it."""
+
+    ocid: str
+    key: str  # the stored release id: release_key(item)
+    release_id: str
+    content_hash: str
+    source: str
+    kind: str  # "ocds", "compiled", "ted", "tabular"
+    position: str
+    notice: Notice
+    payload_json: bytes  # the release as upgraded to OCDS 1.1, or the notice's source fields
+    notice_json: bytes  # notice_to_json(notice)
+    self_compiled: bool  # a lone OCDS release whose compiled release says what it says (compiles_to_itself)
+
+
+def item_kind(item: Accepted) -> str:
+    """Where an item comes from, as the store records it."""
+    if item.notice.source.source.startswith("ted"):
+        return "ted"
+    if item.notice.source.source.startswith("tabular"):
+        return "tabular"
+    return "compiled" if item.is_compiled else "ocds"
+
+
+def release_key(item: Accepted) -> str:
+    """OCDS release ids as published; a TED notice's number qualified by its schema, because the R2.0.9 notice
+    and its eForms twin carry the same number: two sources of one notice, not a conflict."""
+    if item_kind(item) == "ted":
+        return f"{item.notice.source.source}:{item.release_id}"
+    return item.release_id
+
+
+def ready(item: Accepted) -> Ready:
+    """The item as the store takes it."""
+    kind = item_kind(item)
+    return Ready(item.ocid, release_key(item), item.release_id, item.content_hash, item.notice.source.source, kind,
+                 item.position, item.notice, json_bytes(item.payload), json_bytes(notice_to_json(item.notice)),
+                 kind == "ocds" and compiles_to_itself(item.payload))

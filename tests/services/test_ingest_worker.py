@@ -1,0 +1,99 @@
+"""Reading in a second process gives exactly what reading in the ingest process gives, and survives its death."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from sqlalchemy import select
+
+from kscity.app import App
+from kscity.services.ingest import ingest_file
+from kscity.services.ingest_ready import Ready
+from kscity.services.ingest_worker import LocalBatches, ReadJob, WorkerBatches
+from kscity.services.opportunity_build import FxTable
+from kscity.settings import Settings
+from kscity.store.migrate import upgrade
+from kscity.store.tables.pipeline import NoticeLinkRow, OpportunityRow, QuarantineRow, ReleaseRow
+
+# the same ocid and release id with other content (UK record vs release), an empty file and a record package
+# (Paraguay), a release package (Portugal), a TED notice in both schemas: one worker starts per file
+FILES = ("ocds/uk-contracts-finder/sample/records/ocds-b5fd17-2c330cf9-adc8-11e6-9901-0019b9f3037b.json",
+         "ocds/uk-contracts-finder/sample/releases/ocds-b5fd17-2c330cf9-adc8-11e6-9901-0019b9f3037b-59429-metofc-"
+         "9mgh-ghl8ty.json",
+         "ocds/uk-contracts-finder/sample/releases/ocds-b5fd17-2c330cf9-adc8-11e6-9901-0019b9f3037b-ocds-b5fd17-"
+         "2c330cf9-adc8-11e6-9901-0019b9f3037b-59429-metofc-9mgh-ghl8ty.json",
+         "ocds/paraguay/sample/records/283826.json", "ocds/paraguay/sample/records/284182.json",
+         "ocds/portugal/impic-release-package.json", "ted/ted-xml/18-151256-001-EXP.xml",
+         "ted/eforms-xml/18-151256-001-EXP.xml")
+
+
+def _files(shared_data: Path) -> list[Path]:
+    return [shared_data / f for f in FILES]
+
+
+def _snapshot(kapp: App) -> dict[str, Any]:
+    with kapp.read() as s:
+        releases = sorted((r.ocid, r.release_id, r.content_hash, r.kind,
+                           orjson.dumps(r.payload, option=orjson.OPT_SORT_KEYS)) for r in s.scalars(select(ReleaseRow)))
+        opps = sorted((o.ocid, o.title, o.country, o.service, o.sub_solution, o.stage, o.value_usd, o.class_score)
+                      for o in s.scalars(select(OpportunityRow)))
+        links = sorted((n.ocid, n.source, n.link_score, tuple(n.link_reasons))
+                       for n in s.scalars(select(NoticeLinkRow)))
+        quarantine = sorted((q.position, q.ocid or "", str(q.reasons)) for q in s.scalars(select(QuarantineRow)))
+    return {"releases": releases, "opportunities": opps, "links": links, "quarantine": quarantine}
+
+
+def test_worker_and_local_reading_store_the_same(kapp: App, shared_data: Path, tmp_path: Path) -> None:
+    local = App(Settings(database_url=f"sqlite:///{tmp_path / 'local.db'}"))
+    upgrade(local.engine)
+    reports = {}
+    for app, worker in ((kapp, True), (local, False)):
+        reports[worker] = [ingest_file(app, p, worker=worker).as_dict() for p in _files(shared_data)]
+        for r in reports[worker]:
+            r.pop("import_id")
+    assert reports[True] == reports[False]
+    assert any(r["quarantined"] for r in reports[True]) and any(r["errors"] for r in reports[True])
+    assert _snapshot(kapp) == _snapshot(local)
+
+
+def _items(batches: Any) -> list[tuple[Any, ...]]:
+    return [(i.ocid, i.key, i.content_hash, i.payload_json, i.notice_json, i.self_compiled) if isinstance(i, Ready)
+            else (i.position, i.errors) for batch in batches for i in batch]
+
+
+@pytest.fixture
+def big_file(shared_data: Path, tmp_path: Path) -> Path:
+    """A release package of 1,500 releases (three batches of 500) under new ocids."""
+    pkg = orjson.loads((shared_data / "ocds/portugal/impic-release-package.json").read_bytes())
+    pkg = pkg[0] if isinstance(pkg, list) else pkg
+    releases = [dict(r, ocid=f"{r['ocid']}-c{i}") for i in range(15) for r in pkg["releases"]][:1500]
+    path = tmp_path / "big.json"
+    path.write_bytes(orjson.dumps(dict(pkg, releases=releases)))
+    return path
+
+
+def test_a_dead_worker_is_replaced_by_reading_here(big_file: Path) -> None:
+    job = ReadJob(big_file, None, None, FxTable({}), None, None, 500)
+    expected = _items(LocalBatches(job))
+    assert len(expected) == 1500
+    worker = WorkerBatches(job)
+    got = []
+    for index, batch in enumerate(worker):
+        got.append(batch)
+        if index == 0:
+            os.kill(worker.pid, signal.SIGKILL)
+    assert worker.fell_back, "the parent noticed the worker's death"
+    assert _items(got) == expected
+    assert worker.summary.accepted == 1500
+
+
+def test_the_worker_reads_in_another_process_and_stops(big_file: Path) -> None:
+    worker = WorkerBatches(ReadJob(big_file, None, None, FxTable({}), None, None, 500))
+    assert worker.pid != os.getpid()
+    assert sum(len(b) for b in worker) == 1500 and not worker.fell_back
+    assert worker.summary.format == "ocds release package"

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from kscity.app import App
+from kscity.ingest import Accepted
 from kscity.services.ingest import ingest_file
 from kscity.services.ingest_ready import Ready
 from kscity.services.ingest_worker import LocalBatches, ReadJob, WorkerBatches
@@ -97,3 +98,45 @@ def test_the_worker_reads_in_another_process_and_stops(big_file: Path) -> None:
     assert worker.pid != os.getpid()
     assert sum(len(b) for b in worker) == 1500 and not worker.fell_back
     assert worker.summary.format == "ocds release package"
+
+
+def _opportunities(kapp: App) -> list[tuple[Any, ...]]:
+    with kapp.read() as s:
+        links = {}
+        for n in s.scalars(select(NoticeLinkRow)):
+            links.setdefault(n.opportunity_id, []).append(n.ocid)
+        return sorted((o.ocid, tuple(sorted(links[o.id])), o.service, o.sub_solution, o.class_score,
+                       tuple(o.evidence)) for o in s.scalars(select(OpportunityRow)))
+
+
+def test_classes_computed_ahead_are_those_the_build_computes(kapp: App, shared_data: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reading side classifies each release's lone view ahead; the build may use that only for that very
+    view. Copies of the Portuguese releases under another publisher, each with a street-lighting item, link to
+    the originals: their merged views classify otherwise than the lone views, so a class used for the wrong
+    view would show."""
+    pkg = orjson.loads((shared_data / "ocds/portugal/impic-release-package.json").read_bytes())
+    pkg = pkg[0] if isinstance(pkg, list) else pkg
+    light = {"id": "L1", "description": "Smart street lighting", "classification": {
+        "scheme": "CPV", "id": "34928500", "description": "Street-lighting equipment"}}
+    copies = []
+    for r in pkg["releases"]:
+        tender = dict(r.get("tender") or {}, items=[light, *(r.get("tender") or {}).get("items", [])])
+        copies.append(dict(r, ocid=r["ocid"].replace("ocds-px0z7d-", "ocds-zz9zz9-"), tender=tender))
+    path = tmp_path / "both.json"
+    path.write_bytes(orjson.dumps(dict(pkg, releases=pkg["releases"] + copies)))
+    ingest_file(kapp, path, worker=False)
+    ahead = _opportunities(kapp)
+    assert any(len(links) > 1 for _, links, *_ in ahead), "some copies link to their originals"
+    merged = {service for _, links, service, *_ in ahead if len(links) > 1}
+    assert len(merged) > 1, "merged views take the street lights where the original had no main code, not elsewhere"
+
+    from kscity.services import ingest_worker
+    from kscity.services.ingest_ready import ready
+
+    monkeypatch.setattr(ingest_worker, "ready_batch", lambda items: [ready(i) if isinstance(i, Accepted) else i
+                                                                   for i in items])
+    plain = App(Settings(database_url=f"sqlite:///{tmp_path / 'plain.db'}"))
+    upgrade(plain.engine)
+    ingest_file(plain, path, worker=False)
+    assert _opportunities(plain) == ahead

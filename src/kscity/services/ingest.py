@@ -130,7 +130,7 @@ def _store_batch(session: Session, batch: list[Ready | Rejected], report: FileRe
         report.ingested += 1
         touched.setdefault(item.ocid, []).append(StoredRelease(
             item.kind, item.source, item.notice, payload_json=item.payload_json, notice_json=item.notice_json,
-            self_compiled=item.self_compiled))
+            self_compiled=item.self_compiled, features=item.features, lone_class=item.lone_class))
     session.flush()
     if new_rows:  # one executemany, not an ORM object per release
         session.execute(insert(table_of(ReleaseRow)), new_rows)

@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kscity.app import json_bytes
-from kscity.ingest import Accepted, compiles_to_itself
-from kscity.model.opportunity import Notice
+from kscity.core.classify import classify_many
+from kscity.core.dedupe import NoticeFeatures, features_of
+from kscity.ingest import Accepted, Rejected, compiles_to_itself
+from kscity.model.opportunity import Classification, Notice
 from kscity.model.serialize import notice_to_json
+from kscity.services.opportunity_build import lone_view
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +33,8 @@ class Ready:
     payload_json: bytes  # the release as upgraded to OCDS 1.1, or the notice's source fields
     notice_json: bytes  # notice_to_json(notice)
     self_compiled: bool  # a lone OCDS release whose compiled release says what it says (compiles_to_itself)
+    features: NoticeFeatures  # features_of(notice), for linkage
+    lone_class: Classification | None = None  # of lone_view(notice), the view it gets if it stays alone
 
 
 def item_kind(item: Accepted) -> str:
@@ -49,9 +54,16 @@ def release_key(item: Accepted) -> str:
     return item.release_id
 
 
-def ready(item: Accepted) -> Ready:
-    """The item as the store takes it."""
+def ready(item: Accepted, lone_class: Classification | None = None) -> Ready:
+    """The item as the store takes it; `lone_class`: the classification of lone_view(item.notice)."""
     kind = item_kind(item)
     return Ready(item.ocid, release_key(item), item.release_id, item.content_hash, item.notice.source.source, kind,
                  item.position, item.notice, json_bytes(item.payload), json_bytes(notice_to_json(item.notice)),
-                 kind == "ocds" and compiles_to_itself(item.payload))
+                 kind == "ocds" and compiles_to_itself(item.payload), features_of(item.notice), lone_class)
+
+
+def ready_batch(items: list[Accepted | Rejected]) -> list[Ready | Rejected]:
+    """A batch of read items made ready, the lone views of its OCDS releases classified in one call."""
+    releases = [i for i in items if isinstance(i, Accepted) and item_kind(i) == "ocds"]
+    classes = dict(zip(map(id, releases), classify_many([lone_view(i.notice) for i in releases]), strict=True))
+    return [ready(i, classes.get(id(i))) if isinstance(i, Accepted) else i for i in items]

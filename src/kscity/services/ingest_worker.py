@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kscity.ingest import Accepted, FileSummary, Limits, Rejected, read_file
-from kscity.services.ingest_ready import Ready, ready
+from kscity.services.ingest_ready import Ready, ready_batch
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -72,16 +72,16 @@ class LocalBatches:
         self.summary = self._reader.summary
 
     def __iter__(self) -> Iterator[Batch]:
-        batch: Batch = []
+        batch: list[Accepted | Rejected] = []
         for index, item in enumerate(self._reader):
             if index < self._skip:
                 continue
-            batch.append(ready(item) if isinstance(item, Accepted) else item)
+            batch.append(item)
             if len(batch) >= self._job.batch:
-                yield batch
+                yield ready_batch(batch)
                 batch = []
         if batch:
-            yield batch
+            yield ready_batch(batch)
         self.summary = self._reader.summary
 
     def close(self) -> None:

@@ -120,6 +120,8 @@ class StoredRelease:
     payload_json: bytes | None = None  # or as JSON text, decoded only when a merge needs it
     notice_json: bytes | None = None  # the notice as JSON text (model.serialize.notice_to_json), when known
     self_compiled: bool | None = None  # compiles_to_itself(release), when the reader knows it
+    features: NoticeFeatures | None = None  # features_of(notice), when the reader computed them
+    lone_class: Classification | None = None  # the classification of lone_view(notice), when computed ahead
 
     def release(self) -> dict[str, Any]:
         """The release as an object."""
@@ -162,6 +164,12 @@ def _merge(notices: list[Notice]) -> Notice:
     return replace(first, items=tuple(items.values()), documents=tuple(docs.values()), **fields)
 
 
+def lone_view(notice: Notice) -> Notice:
+    """The opportunity view of a notice that is its project's only source (what most new notices become): the
+    reading side classifies it ahead, and the build uses that classification for this very view only."""
+    return _merge([notice])
+
+
 def publisher_of(ocid: str, kind: str) -> str:
     """Whose ids these are, as far as an id tells: a registered OCDS prefix ('ocds-b5fd17-' is UK Contracts
     Finder), 'ted-' for TED, a list's own id prefix for tables. OCDS ocids without a registered prefix (Mexico's
@@ -187,6 +195,7 @@ class _Batch:
     publisher: dict[str, str] = field(default_factory=dict)  # ocid → publisher_of(...), for new links
     updated: dict[str, Any] = field(default_factory=dict)  # ocid → its new compiled notice (JSON, or text written)
     notices: dict[str, Notice] = field(default_factory=dict)  # ocid → its compiled notice, new links and updated
+    lone_class: dict[str, Classification] = field(default_factory=dict)  # ocid → its lone view's class, if known
     new_opps: dict[int, str] = field(default_factory=dict)  # temporary (negative) id → the opportunity's ocid
     touched: set[int] = field(default_factory=set)  # opportunity ids, real or temporary
 
@@ -270,8 +279,9 @@ def _opportunity_values(merged: Notice, c: Classification, now: datetime) -> dic
             "search_text": _search_text(merged), "updated_at": now}
 
 
-def _merged_views(session: Session, batch: _Batch) -> dict[int, Notice]:
-    """Each touched opportunity's merged view from all its links, this batch's new and updated ones included."""
+def _merged_views(session: Session, batch: _Batch) -> tuple[dict[int, Notice], dict[int, Classification]]:
+    """Each touched opportunity's merged view from all its links, this batch's new and updated ones included,
+    and the classifications known ahead: those of views that are lone_view(n) of a notice n classified ahead."""
     real = sorted(i for i in batch.touched if i > 0)
     by_opp: dict[int, dict[str, Notice]] = {i: {} for i in batch.touched}
     opp_ocid = dict(batch.new_opps)
@@ -289,13 +299,25 @@ def _merged_views(session: Session, batch: _Batch) -> dict[int, Notice]:
     for ocid, link in batch.new_links.items():
         by_opp[link["opportunity_id"]][ocid] = batch.notices[ocid]
     views: dict[int, Notice] = {}
+    known: dict[int, Classification] = {}
     for opp_id, links in by_opp.items():
         if not links or opp_id not in opp_ocid:
             continue
         notices = [links[o] for o in sorted(links)]
         primary = next((n for n in notices if n.ocid == opp_ocid[opp_id]), notices[0])
         views[opp_id] = _merge([primary, *[n for n in notices if n is not primary]])
-    return views
+        ahead = batch.lone_class.get(primary.ocid) if len(notices) == 1 else None
+        if ahead is not None and primary is batch.notices.get(primary.ocid):
+            known[opp_id] = ahead  # the view is _merge([primary]) = lone_view(primary), classified ahead
+    return views, known
+
+
+def _classes(views: dict[int, Notice], known: dict[int, Classification]) -> list[Classification]:
+    """Each view's classification: known ahead, or computed now in one classifier call for the rest (the text
+    encoder, when configured, is fast on a batch and slow one text at a time)."""
+    todo = [opp_id for opp_id in views if opp_id not in known]
+    found = dict(zip(todo, classify_many([views[i] for i in todo]), strict=True)) if todo else {}
+    return [known[i] if i in known else found[i] for i in views]
 
 
 def _write(session: Session, batch: _Batch, views: dict[int, Notice], classes: list[Classification]) -> None:
@@ -367,9 +389,12 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
             continue
         notice = _compiled_notice(rows, fx)
         # a lone release's notice is the one the ingest already wrote as JSON
-        written = rows[-1].notice_json if notice is rows[-1].notice else None
+        lone = rows[-1] if notice is rows[-1].notice else None
+        written = lone.notice_json if lone is not None else None
         as_json: Any = orjson.Fragment(written) if written is not None else notice_to_json(notice)
-        feats = features_of(notice)
+        feats = lone.features if lone is not None and lone.features is not None else features_of(notice)
+        if lone is not None and lone.lone_class is not None:
+            batch.lone_class[ocid] = lone.lone_class
         batch.notices[ocid] = notice
         if ocid in known:
             batch.updated[ocid] = as_json
@@ -391,7 +416,6 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
             batch.new_keys.setdefault(k, {}).setdefault(publisher, set()).add(ocid)
         cache.put(ocid, feats)
         batch.touched.add(opp_id)
-    views = _merged_views(session, batch)
-    # one classifier call per batch: the text encoder, when configured, is fast on a batch and slow one at a time
-    _write(session, batch, views, classify_many(list(views.values())))
+    views, ahead = _merged_views(session, batch)
+    _write(session, batch, views, _classes(views, ahead))
     return len(batch.touched)

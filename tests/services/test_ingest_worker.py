@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import select
 
 from kscity.app import App
-from kscity.ingest import Accepted
 from kscity.services.ingest import ingest_file
 from kscity.services.ingest_ready import Ready
 from kscity.services.ingest_worker import LocalBatches, ReadJob, WorkerBatches
@@ -132,10 +131,8 @@ def test_classes_computed_ahead_are_those_the_build_computes(kapp: App, shared_d
     assert len(merged) > 1, "merged views take the street lights where the original had no main code, not elsewhere"
 
     from kscity.services import ingest_worker
-    from kscity.services.ingest_ready import ready
 
-    monkeypatch.setattr(ingest_worker, "ready_batch", lambda items: [ready(i) if isinstance(i, Accepted) else i
-                                                                   for i in items])
+    monkeypatch.setattr(ingest_worker, "classified", lambda batch: batch)
     plain = App(Settings(database_url=f"sqlite:///{tmp_path / 'plain.db'}"))
     upgrade(plain.engine)
     ingest_file(plain, path, worker=False)

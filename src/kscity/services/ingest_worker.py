@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import queue
 import signal
 import sys
 import threading
@@ -21,13 +22,13 @@ import time
 import traceback
 import types
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kscity.ingest import Accepted, FileSummary, Limits, Rejected, read_file
-from kscity.services.ingest_ready import Ready, ready_batch
+from kscity.services.ingest_ready import Ready, classified, ready
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -35,6 +36,14 @@ if TYPE_CHECKING:
     from kscity.services.opportunity_build import FxTable
 
 _PR_SET_PDEATHSIG = 1
+CHUNK = 100  # items per message from the worker
+
+
+def release_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc's malloc_trim): each batch's release texts are
+    freed in the middle of the heap, where they would otherwise stay counted in the resident size."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
 Batch = list[Ready | Rejected]
 
 
@@ -72,16 +81,16 @@ class LocalBatches:
         self.summary = self._reader.summary
 
     def __iter__(self) -> Iterator[Batch]:
-        batch: list[Accepted | Rejected] = []
+        batch: Batch = []
         for index, item in enumerate(self._reader):
             if index < self._skip:
                 continue
-            batch.append(item)
+            batch.append(ready(item) if isinstance(item, Accepted) else item)
             if len(batch) >= self._job.batch:
-                yield ready_batch(batch)
+                yield classified(batch)
                 batch = []
         if batch:
-            yield ready_batch(batch)
+            yield classified(batch)
         self.summary = self._reader.summary
 
     def close(self) -> None:
@@ -108,6 +117,8 @@ def _serve(parent: int, job: ReadJob, out: Connection) -> None:
         batches = LocalBatches(job)
         for batch in batches:
             out.send(("batch", batch))
+            del batch
+            release_memory()
         out.send(("done", batches.summary))
     except BrokenPipeError:  # the parent stopped listening
         pass
@@ -137,36 +148,60 @@ class WorkerBatches:
         ctx = get_context("spawn")  # a fresh interpreter: no inherited database connections or threads
         self._job = job
         self._inbox, outbox = ctx.Pipe(duplex=False)
-        self._proc: Any = ctx.Process(target=_serve, args=(os.getpid(), job, outbox), daemon=True,
+        # the worker sends chunks of CHUNK items, gathered here into batches: smaller messages, less memory in both
+        chunked = replace(job, batch=min(job.batch, CHUNK))
+        self._proc: Any = ctx.Process(target=_serve, args=(os.getpid(), chunked, outbox), daemon=True,
                                       name="kscity-read")
         with _plain_main():
             self._proc.start()
         outbox.close()
+        # a thread takes the chunks off the pipe as they come, so that the worker reads on while this process is
+        # busy with a batch (the pipe alone holds less than one chunk); the queue bounds how far ahead it gets
+        self._received: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=job.batch // CHUNK + 2)
+        self._stopped = False
+        threading.Thread(target=self._receive, daemon=True, name="kscity-read-inbox").start()
         self.summary = FileSummary(path=str(job.path))
         self.fell_back = ""  # why the parent read (part of) the file itself, if it did
 
     def __iter__(self) -> Iterator[Batch]:
         received = 0
+        pending: Batch = []
         while True:
-            try:
-                kind, body = self._inbox.recv()
-            except (EOFError, OSError):
-                kind, body = "error", "the reading process ended without a word (killed, or out of memory?)"
+            kind, body = self._received.get()
             if kind == "batch":
                 received += len(body)
-                yield body
-            elif kind == "done":
+                pending += body
+                if len(pending) >= self._job.batch:
+                    yield pending
+                    pending = []
+                continue
+            if pending:
+                yield pending
+            if kind == "done":
                 self.summary = body
-                break
             else:  # read the rest here: the same reader gives the same items in the same order
                 self.fell_back = str(body)
                 local = LocalBatches(self._job, skip=received)
                 yield from local
                 self.summary = local.summary
-                break
+            break
         self.close()
 
+    def _receive(self) -> None:
+        while True:
+            try:
+                kind, body = self._inbox.recv()
+            except (EOFError, OSError):
+                kind, body = "error", "the reading process ended without a word (killed, or out of memory?)"
+            while not self._stopped:
+                with contextlib.suppress(queue.Full):
+                    self._received.put((kind, body), timeout=0.5)
+                    break
+            if kind != "batch" or self._stopped:
+                return
+
     def close(self) -> None:
+        self._stopped = True  # the receiving thread ends at its next message or at the worker's end
         self._inbox.close()
         if self._proc.is_alive():
             self._proc.kill()

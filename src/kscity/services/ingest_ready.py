@@ -54,12 +54,12 @@ def release_key(item: Accepted) -> str:
     return item.release_id
 
 
-def ready(item: Accepted, lone_class: Classification | None = None) -> Ready:
-    """The item as the store takes it; `lone_class`: the classification of lone_view(item.notice)."""
+def ready(item: Accepted) -> Ready:
+    """The item as the store takes it (its lone view is classified per batch: `classified`)."""
     kind = item_kind(item)
     return Ready(item.ocid, release_key(item), item.release_id, item.content_hash, item.notice.source.source, kind,
                  item.position, item.notice, json_bytes(item.payload), json_bytes(notice_to_json(item.notice)),
-                 kind == "ocds" and compiles_to_itself(item.payload), features_of(item.notice), lone_class)
+                 kind == "ocds" and compiles_to_itself(item.payload), features_of(item.notice))
 
 
 def classified(batch: list[Ready | Rejected]) -> list[Ready | Rejected]:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
+
+from kscity.app import App
+from kscity.ingest import Accepted, read_file
+from kscity.services import ingest
+from kscity.services.ingest_worker import ReadJob, WorkerBatches
+from kscity.web.main import create_app
 
 
 def test_upload_then_search_and_detail(client: TestClient, shared_data: Path) -> None:
@@ -40,3 +48,26 @@ def test_imports_page_uploads_and_reports(client: TestClient) -> None:
     listing = client.get("/api/imports").json()
     detail = client.get(f"/imports/{listing[0]['id']}?lang=en")
     assert detail.status_code == 200
+
+
+def test_upload_read_by_a_reading_process(loaded_app: App, shared_data: Path, monkeypatch: pytest.MonkeyPatch,
+                                          ) -> None:
+    """The web server's imports take the same second process as the command line when it is asked for."""
+    f = shared_data / "ocds/portugal/impic-release-package.json"
+    expected = sum(isinstance(i, Accepted) for i in read_file(f))
+    started: list[int] = []
+
+    class Counted(WorkerBatches):
+        def __init__(self, job: ReadJob) -> None:
+            super().__init__(job)
+            started.append(self.pid)
+
+    monkeypatch.setattr(ingest, "WorkerBatches", Counted)
+    loaded_app.settings.ingest_worker = True
+    with TestClient(create_app(loaded_app)) as client:
+        r = client.post("/api/imports", files=[("files", (f.name, f.read_bytes(), "application/json"))])
+        assert r.status_code == 201
+        rep = r.json()["files"][0]
+        assert (rep["path"], rep["ingested"], rep["errors"]) == (f.name, expected, [])
+        assert client.get("/api/opportunities", params={"country": "PRT"}).json()["total"] > 0
+    assert len(started) == 1 and started[0] != os.getpid()

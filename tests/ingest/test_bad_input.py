@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kscity.ingest import Accepted, Limits, Rejected, read_file
+from kscity.ingest import Accepted, Limits, Rejected, ocds, read_file
 
 
 def release(ocid: str = "ocds-abc-1", rid: str = "r1", **extra: Any) -> dict[str, Any]:
@@ -171,7 +171,13 @@ def test_zip_over_total_size_is_refused(tmp_path: Path) -> None:
     assert "inflate" in error.message
 
 
-def test_gzip_bomb_stops_while_streaming(tmp_path: Path) -> None:
+def test_gzip_bomb_stops_while_streaming(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refused as it inflates, once: the size limit does not send the reader back to ijson for a second pass."""
+
+    def no_second_pass(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the bomb was inflated a second time")
+
+    monkeypatch.setattr(ocds.ijson, "items", no_second_pass)
     path = tmp_path / "bomb.json.gz"
     with gzip.open(path, "wb") as out:
         out.write(b"[" + json.dumps(release()).encode() + b",")

@@ -183,6 +183,8 @@ class OcdsReader:
                         done += 1
                         yield value
                 return
+            except LimitExceeded:  # a size limit is the bytes' own: reading them again (a bomb inflated twice) is waste
+                raise
             except Exception:  # whatever it was, the slow path meets it again and reports it as before
                 self.fallback_at = done
         with opener() as handle:

@@ -137,3 +137,25 @@ def test_classes_computed_ahead_are_those_the_build_computes(kapp: App, shared_d
     upgrade(plain.engine)
     ingest_file(plain, path, worker=False)
     assert _opportunities(plain) == ahead
+
+
+def test_an_error_while_storing_stops_the_worker(kapp: App, big_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kscity.services import ingest
+
+    workers: list[WorkerBatches] = []
+
+    class Watched(WorkerBatches):
+        def __init__(self, job: ReadJob) -> None:
+            super().__init__(job)
+            workers.append(self)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(ingest, "WorkerBatches", Watched)
+    monkeypatch.setattr(ingest, "_store_batch", broken)
+    with pytest.raises(RuntimeError, match="went away"):
+        ingest_file(kapp, big_file, worker=True)
+    assert len(workers) == 1
+    proc = workers[0]._proc
+    assert not proc.is_alive(), "the reading process does not outlive the ingest that failed"

@@ -167,17 +167,20 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
     use_worker = worker if worker is not None else (os.cpu_count() or 1) >= 2 and _size(path) >= WORKER_MIN_BYTES
     batches: Batches = WorkerBatches(job) if use_worker else LocalBatches(job)
     seen = 0
-    for batch in batches:
-        with kapp.transaction() as session:
-            file_row = session.get(ImportFileRow, report.import_id)
-            assert file_row is not None
-            touched = _store_batch(session, batch, report, file_row)
-            rebuild_opportunities(session=session, ocids=touched, fx=fx, cache=cache, fresh=touched)
-            seen += len(batch)
-            file_row.items_seen, file_row.ingested = seen, report.ingested
-            file_row.quarantined, file_row.duplicates = report.quarantined, report.duplicates
-        if progress:
-            progress(str(path), seen)
+    try:
+        for batch in batches:
+            with kapp.transaction() as session:
+                file_row = session.get(ImportFileRow, report.import_id)
+                assert file_row is not None
+                touched = _store_batch(session, batch, report, file_row)
+                rebuild_opportunities(session=session, ocids=touched, fx=fx, cache=cache, fresh=touched)
+                seen += len(batch)
+                file_row.items_seen, file_row.ingested = seen, report.ingested
+                file_row.quarantined, file_row.duplicates = report.quarantined, report.duplicates
+            if progress:
+                progress(str(path), seen)
+    finally:  # an error while storing must not leave the reading process waiting on its pipe
+        batches.close()
     summary = batches.summary
     report.format = summary.format
     report.errors = [e.as_dict() for e in summary.errors]

@@ -142,7 +142,7 @@ def _plain_main() -> Iterator[None]:
 
 
 class WorkerBatches:
-    """Reading in a child process, one batch ahead of the caller (the pipe holds one batch: backpressure)."""
+    """Reading in a child process, up to a batch and two chunks ahead of the caller (a bounded queue)."""
 
     def __init__(self, job: ReadJob) -> None:
         ctx = get_context("spawn")  # a fresh interpreter: no inherited database connections or threads

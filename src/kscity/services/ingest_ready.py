@@ -33,7 +33,8 @@ class Ready:
     payload_json: bytes  # the release as upgraded to OCDS 1.1, or the notice's source fields
     notice_json: bytes  # notice_to_json(notice)
     self_compiled: bool  # a lone OCDS release whose compiled release says what it says (compiles_to_itself)
-    features: NoticeFeatures  # features_of(notice), for linkage
+    # for a self-compiled release only: the build uses them only when the release's own notice is its ocid's
+    features: NoticeFeatures | None  # features_of(notice), for linkage
     lone_class: Classification | None = None  # of lone_view(notice), the view it gets if it stays alone
 
 
@@ -57,15 +58,15 @@ def release_key(item: Accepted) -> str:
 def ready(item: Accepted) -> Ready:
     """The item as the store takes it (its lone view is classified per batch: `classified`)."""
     kind = item_kind(item)
+    self_compiled = kind == "ocds" and compiles_to_itself(item.payload)
     return Ready(item.ocid, release_key(item), item.release_id, item.content_hash, item.notice.source.source, kind,
                  item.position, item.notice, json_bytes(item.payload), json_bytes(notice_to_json(item.notice)),
-                 kind == "ocds" and compiles_to_itself(item.payload), features_of(item.notice))
+                 self_compiled, features_of(item.notice) if self_compiled else None)
 
 
 def classified(batch: list[Ready | Rejected]) -> list[Ready | Rejected]:
-    """A batch with the lone views of its OCDS releases classified, in one classifier call. Items are made
-    ready one by one as they are read (the release objects are let go at once: 500 of them held for a batch
-    cost 40 MB), and classified per batch."""
-    releases = [i for i in batch if isinstance(i, Ready) and i.kind == "ocds"]
-    classes = dict(zip(map(id, releases), classify_many([lone_view(i.notice) for i in releases]), strict=True))
-    return [replace(i, lone_class=classes[id(i)]) if isinstance(i, Ready) and id(i) in classes else i for i in batch]
+    """A batch with the lone views of its self-compiled releases classified, in one classifier call (only their
+    own notice can be the compiled one). Items are made ready one by one as they are read (the release objects
+    are let go at once: 500 of them held for a batch cost 40 MB), and classified per batch."""
+    classes = iter(classify_many([lone_view(i.notice) for i in batch if isinstance(i, Ready) and i.self_compiled]))
+    return [replace(i, lone_class=next(classes)) if isinstance(i, Ready) and i.self_compiled else i for i in batch]

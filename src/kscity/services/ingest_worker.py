@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 _PR_SET_PDEATHSIG = 1
 CHUNK = 100  # items per message from the worker
+Batch = list[Ready | Rejected]
 
 
 def release_memory() -> None:
@@ -44,7 +45,6 @@ def release_memory() -> None:
     freed in the middle of the heap, where they would otherwise stay counted in the resident size."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None).malloc_trim(0)
-Batch = list[Ready | Rejected]
 
 
 @dataclass(frozen=True)

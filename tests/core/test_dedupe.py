@@ -144,3 +144,22 @@ def test_clusters_partition_the_notices_independently_of_order(ns: list[Notice],
     rnd.shuffle(shuffled)  # type: ignore[attr-defined]
     again = link(shuffled)
     assert [(c.id, c.keys) for c in clusters] == [(c.id, c.keys) for c in again]
+
+
+def _fold_by_character(text: str) -> str:
+    """fold as first written: NFKD, then every character tested for a combining mark in Python."""
+    import unicodedata
+
+    from kscity.core.dedupe.features import _FOLD
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+       | st.sampled_from(["Łódź", "Ærø Kommune", "São Paulo", "서울특별시", "Ñuñoa", "Straße", "İstanbul", "Київ"]))
+def test_fold_drops_the_same_marks_as_testing_each_character(text: str) -> None:
+    from kscity.core.dedupe.features import fold
+
+    assert fold(text) == _fold_by_character(text)

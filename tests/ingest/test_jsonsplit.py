@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kscity.ingest import Accepted, FileSummary, ReadItem, Rejected, read_file
+from kscity.ingest.items import canonical_bytes
 from kscity.ingest.jsonsplit import GiveUp, split
 from kscity.ingest.ocds import OcdsReader
 from tests.ingest.test_bad_input import package, release
@@ -184,6 +185,26 @@ def test_fast_path_gives_what_ijson_gives(data: bytes) -> None:
         outcome, reader = run(data, fast=True, chunk_size=chunk_size)
         assert repr(outcome) == repr(reference), chunk_size
         assert reader.fallback_at is None, "well-formed documents never need the slow path"
+        _assert_stored_json_is_the_payload(outcome.items)
+
+
+def test_a_release_not_upgraded_comes_with_its_json_and_an_upgraded_one_without() -> None:
+    v11 = json.dumps({**package(*RELEASES[:2]), "version": "1.1"}).encode()
+    v10 = json.dumps({**package(*RELEASES[2:]), "version": "1.0"}).encode()
+    for data, written in ((v11, True), (v10, False)):
+        items, _ = run(data, fast=True)
+        accepted = [i for i in items.items if isinstance(i, Accepted)]
+        assert len(accepted) == 2
+        assert all((i.payload_json is not None) == written and i.upgraded != written for i in accepted)
+        _assert_stored_json_is_the_payload(items.items)
+
+
+def _assert_stored_json_is_the_payload(items: list[ReadItem]) -> None:
+    """The JSON text a reader hands to the store with a release (its canonical bytes, written while checking
+    it) says what the release says: nothing changed the release after."""
+    for item in items:
+        if isinstance(item, Accepted) and item.payload_json is not None:
+            assert item.payload_json == canonical_bytes(item.payload)
 
 
 RELEASES = [release(ocid=f"ocds-abc-{i}", rid=f"r{i}", tender={"title": 'Lights é \\ " ] }'}) for i in range(4)]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from kscity.ingest import Accepted, Rejected, read_file
+from kscity.ingest.items import canonical_bytes
 
 OCDS_FOLDERS = [
     "australia/new-south-wales/sample/releases",
@@ -45,6 +46,8 @@ def test_every_ocds_folder_reads(shared_data: Path, folder: str) -> None:
                 assert item.notice.ocid == item.ocid and item.ocid
                 assert len(item.content_hash) == 64
                 assert item.notice.stage in {"planning", "tender", "award", "contract", "implementation"}
+                # the JSON text handed to the store with a release is the release as kept (not upgraded)
+                assert item.payload_json is None or item.payload_json == canonical_bytes(item.payload)
             else:
                 assert item.errors and all(e.message and e.where for e in item.errors)
     assert accepted > 0

@@ -43,6 +43,9 @@ class Accepted:
     is_compiled: bool = False  # a record's compiledRelease, used when the record carried no full releases
     upgraded: bool = False  # OCDS 1.0 upgraded to 1.1
     kind: Literal["accepted"] = "accepted"
+    # the payload as JSON text, when the reader has it written already (a release not upgraded: its canonical
+    # bytes, keys sorted); else the store writes it
+    payload_json: bytes | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -144,10 +144,10 @@ class OcdsReader:
             shape = sniff(opener)
             self.publisher = shape.publisher
             self.summary.format = f"ocds {shape.kind}" + (" (in a list)" if shape.in_array else "")
-            for index, value in enumerate(self._items(opener, shape.prefix)):
+            for index, (value, canonical) in enumerate(self._items(opener, shape.prefix)):
                 if shape.kind == "release package":
                     position = f"releases[{index}]"
-                    yield self._release(value, position, shape.version)
+                    yield self._release(value, position, shape.version, canonical=canonical)
                 elif shape.kind == "record package":
                     position = f"records[{index}]"
                     yield from self._record(value, position)
@@ -167,8 +167,9 @@ class OcdsReader:
             where = position if self.count == 0 else f"after {position}"
             yield self._file_error(where, en, ko)
 
-    def _items(self, opener: Opener, prefix: str) -> Iterator[Any]:
-        """The values at `prefix`, as ijson.items(..., use_float=True, multiple_values=True) gives them.
+    def _items(self, opener: Opener, prefix: str) -> Iterator[tuple[Any, bytes | None]]:
+        """The values at `prefix`, as ijson.items(..., use_float=True, multiple_values=True) gives them, each with
+        its canonical bytes (items.canonical_bytes) when the fast path wrote them while checking it.
 
         The fast path yields only items it is sure of. On any doubt (GiveUp, a span msgspec or yajl would
         refuse, a size limit, a read error) ijson reads the stream again from the start and, past the items
@@ -179,9 +180,9 @@ class OcdsReader:
             try:
                 with opener() as handle:
                     for span in jsonsplit.split(handle, prefix, check=_load, chunk_size=self.chunk_size):
-                        value = _load(span)
+                        value, canonical = _load_canonical(span)
                         done += 1
-                        yield value
+                        yield value, canonical
                 return
             except LimitExceeded:  # a size limit is the bytes' own: reading them again (a bomb inflated twice) is waste
                 raise
@@ -189,7 +190,8 @@ class OcdsReader:
                 self.fallback_at = done
         with opener() as handle:
             items = ijson.items(handle, prefix, use_float=True, multiple_values=True)
-            yield from itertools.islice(items, done, None)
+            for value in itertools.islice(items, done, None):
+                yield value, None
 
     def _file_error(self, position: str, en: str, ko: str) -> Rejected:
         error = ReadError(f"{self.label} › {position}", en, ko)
@@ -234,11 +236,13 @@ class OcdsReader:
             )
             yield Rejected(position=position, errors=(error,), ocid=ocid, payload=record, snippet=snippet_of(record))
 
-    def _release(self, release: Any, position: str, version: str | None, *, compiled: bool = False) -> ReadItem:
+    def _release(self, release: Any, position: str, version: str | None, *, compiled: bool = False,
+                 canonical: bytes | None = None) -> ReadItem:
         ocid = release.get("ocid") if isinstance(release, dict) and isinstance(release.get("ocid"), str) else None
         where = f"{self.label} › {position}" + (f" (ocid {ocid})" if ocid else "")
         # the canonical bytes are hashed and, read at C speed, spare most releases the checks' Python walk
-        canonical = canonical_bytes(release) if isinstance(release, dict) else None
+        if canonical is None and isinstance(release, dict):
+            canonical = canonical_bytes(release)
         errors = check_release(release, where, canonical)
         if errors or not isinstance(release, dict) or canonical is None:
             payload = release if isinstance(release, dict) else None
@@ -256,7 +260,8 @@ class OcdsReader:
                 return Rejected(position, tuple(errors), ocid, release["id"], release, snippet_of(release))
         notice = notice_from_release(release, source=self.source, fx=self.fx, publisher=self.publisher or None)
         self.count += 1
-        return Accepted(notice, release, release["ocid"], release["id"], digest, position, compiled, upgraded)
+        return Accepted(notice, release, release["ocid"], release["id"], digest, position, compiled, upgraded,
+                        payload_json=None if upgraded else canonical)
 
 
 def _load(span: bytes) -> Any:
@@ -276,6 +281,18 @@ def _load(span: bytes) -> Any:
         if _has_wide_int(value):
             raise jsonsplit.GiveUp("an integer of 64 bits or more") from None
     return value
+
+
+def _load_canonical(span: bytes) -> tuple[Any, bytes | None]:
+    """`_load`, with the value's canonical bytes (items.canonical_bytes) when the integer check could write them:
+    one serialisation serves both (None: the value has an integer past 2**53, left to canonical_bytes)."""
+    value = _DECODER.decode(span)
+    try:
+        return value, orjson.dumps(value, option=orjson.OPT_STRICT_INTEGER | orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:  # a big integer, or nesting deeper than orjson writes
+        if _has_wide_int(value):
+            raise jsonsplit.GiveUp("an integer of 64 bits or more") from None
+    return value, None
 
 
 def _has_wide_int(value: Any) -> bool:

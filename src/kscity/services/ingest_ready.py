@@ -2,7 +2,8 @@
 
 Everything here is a pure function of the one item, so it is done on the reading side, in the reading process
 when ingest runs one (services.ingest_worker): the process that stores, links and classifies then only copies
-bytes, and a release dict never crosses between processes (pickling one cost what parsing it did).
+bytes (compressed already, as the store keeps them), and a release dict never crosses between processes
+(pickling one cost what parsing it did).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from kscity.ingest import Accepted, Rejected, compiles_to_itself
 from kscity.model.opportunity import Classification, Notice
 from kscity.model.serialize import notice_to_json
 from kscity.services.opportunity_build import lone_view
+from kscity.store.packed import pack, unpack
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +32,17 @@ class Ready:
     kind: str  # "ocds", "compiled", "ted", "tabular"
     position: str
     notice: Notice
-    payload_json: bytes  # the release as upgraded to OCDS 1.1, or the notice's source fields
+    payload_packed: bytes  # the release as upgraded to OCDS 1.1, or the notice's source fields: JSON, packed
     notice_json: bytes  # notice_to_json(notice)
+    notice_packed: bytes  # the same, packed (store.packed: the release table keeps it compressed)
     self_compiled: bool  # a lone OCDS release whose compiled release says what it says (compiles_to_itself)
     # for a self-compiled release only: the build uses them only when the release's own notice is its ocid's
     features: NoticeFeatures | None  # features_of(notice), for linkage
     lone_class: Classification | None = None  # of lone_view(notice), the view it gets if it stays alone
+
+    def payload_json(self) -> bytes:
+        """The payload as JSON text."""
+        return unpack(self.payload_packed)
 
 
 def item_kind(item: Accepted) -> str:
@@ -59,8 +66,10 @@ def ready(item: Accepted) -> Ready:
     """The item as the store takes it (its lone view is classified per batch: `classified`)."""
     kind = item_kind(item)
     self_compiled = kind == "ocds" and compiles_to_itself(item.payload)
+    notice_json = json_bytes(notice_to_json(item.notice))
     return Ready(item.ocid, release_key(item), item.release_id, item.content_hash, item.notice.source.source, kind,
-                 item.position, item.notice, json_bytes(item.payload), json_bytes(notice_to_json(item.notice)),
+                 item.position, item.notice, pack(item.payload_json or json_bytes(item.payload)), notice_json,
+                 pack(notice_json),
                  self_compiled, features_of(item.notice) if self_compiled else None)
 
 

@@ -9,16 +9,15 @@ the embedding model was not trained on) and asks the embedding only when no term
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from kscity.core.marks import without_marks
 from kscity.model.opportunity import NOT_SMART_CITY
 
 Encoder = Callable[[list[str]], npt.NDArray[np.float32]]
@@ -39,24 +38,36 @@ def normalise(text: str, *, casefold: bool = True) -> str:
     """Casefold and drop accents (Latin, Cyrillic), keeping Hangul syllables whole.
 
     ASCII text is its own NFKD and NFC form and has no combining mark, so it only needs lower-casing (ASCII's
-    casefold); other text drops every character of non-zero combining class with one regex substitution."""
+    casefold); other text drops every character of non-zero combining class."""
     if text.isascii():
         return text.lower() if casefold else text
     decomposed = unicodedata.normalize("NFKD", text.casefold() if casefold else text)
-    return unicodedata.normalize("NFC", _combining_marks().sub("", decomposed))
+    return unicodedata.normalize("NFC", without_marks(decomposed))
 
 
-@cache
-def _combining_marks() -> re.Pattern[str]:
-    """A character class of every code point whose Unicode combining class is not zero (built once, ~60 ms)."""
-    ranges: list[list[int]] = []
-    for cp in range(sys.maxunicode + 1):
-        if unicodedata.combining(chr(cp)):
-            if ranges and ranges[-1][1] == cp - 1:
-                ranges[-1][1] = cp
-            else:
-                ranges.append([cp, cp])
-    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]")
+class LazyPattern:
+    """A regular expression compiled when first searched: the lexicons hold ~6,000 terms, compiling them all took
+    ~1 s in every process that classifies (CLI, ingest's two processes), and the word index of `_Side` searches
+    only the few whose words occur in a text."""
+
+    __slots__ = ("_compiled", "pattern")
+
+    def __init__(self, source: str) -> None:
+        self.pattern = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def _re(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """As re.Pattern.search."""
+        return self._re().search(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """As re.Pattern.finditer."""
+        return self._re().finditer(text)
 
 
 @dataclass(frozen=True)
@@ -66,7 +77,7 @@ class Term:
     text: str
     label: str  # "service/sub", "service", or NOT_SMART_CITY
     weight: float
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str] | LazyPattern
     case_sensitive: bool = False  # short acronyms: ITS is a transport system, "its" is not
 
 
@@ -89,7 +100,7 @@ def compile_term(raw: str, label: str) -> Term:
     weight, whole, body, case_sensitive, tokens = _parse_term(raw)
     if not tokens:
         raise ValueError(f"empty lexicon term for {label}")
-    return Term(raw, label, weight, re.compile(_pattern_source(body, whole, tokens)), case_sensitive)
+    return Term(raw, label, weight, LazyPattern(_pattern_source(body, whole, tokens)), case_sensitive)
 
 
 def _pattern_source(body: str, whole: bool, tokens: Sequence[str]) -> str:
@@ -149,7 +160,7 @@ class _Checked:
     term: int
     leads: frozenset[int]  # ids of the leading words that some word of the text must start with
     substrings: tuple[str, ...]  # tokens that must occur somewhere in the text
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str] | LazyPattern
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kscity.core.marks import without_marks
 from kscity.model.opportunity import Notice
 
 # Letters that NFKD does not decompose into a base letter plus a mark.
@@ -120,9 +121,10 @@ _NON_WORD = re.compile(r"[^\w]+")
 
 def fold(text: str) -> str:
     """Casefold and strip accents (NFKD without combining marks), keeping letters of every script."""
-    text = text.casefold().translate(_FOLD)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = text.casefold()
+    if text.isascii():  # NFKD leaves ASCII as it is, and it has no combining marks nor _FOLD letters
+        return text
+    return without_marks(unicodedata.normalize("NFKD", text.translate(_FOLD)))
 
 
 def normalise_numbers(text: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from kscity.store.packed import PackedJSON
 from kscity.store.tables.base import Base
 
 
@@ -40,8 +41,8 @@ class ReleaseRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(20))  # ocds, compiled, ted, tabular
-    payload: Mapped[dict[str, Any]] = mapped_column()
-    notice: Mapped[dict[str, Any]] = mapped_column()  # the normalised Notice of this item, as JSON
+    payload: Mapped[dict[str, Any]] = mapped_column(PackedJSON)  # compressed (store.packed)
+    notice: Mapped[dict[str, Any]] = mapped_column(PackedJSON)  # the normalised Notice of this item, compressed
     file_id: Mapped[int | None] = mapped_column(ForeignKey("import_file.id", ondelete="SET NULL"))
     position: Mapped[str] = mapped_column(String(200), default="")
 
@@ -71,7 +72,7 @@ class OpportunityRow(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     description: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(20), default="")
-    country: Mapped[str | None] = mapped_column(String(3), index=True)
+    country: Mapped[str | None] = mapped_column(String(3))  # searched by ix_opportunity_country_service
     buyer: Mapped[str] = mapped_column(Text, default="")
     procurement_method: Mapped[str] = mapped_column(String(60), default="")
     stage: Mapped[str] = mapped_column(String(20), default="tender", index=True)
@@ -108,9 +109,10 @@ class LinkKeyRow(Base):
     """Blocking keys of each linked notice, so a new notice is compared with a few candidates, not all."""
 
     __tablename__ = "link_key"
-    # (key, publisher, ocid): "notices of other publishers under these keys" is two index ranges
-    __table_args__ = (Index("ix_link_key_key_publisher", "key", "publisher", "ocid"),)
+    # the key (key, publisher, ocid) is the one index: "notices of other publishers under these keys" is two of
+    # its ranges. On SQLite the table is that index (WITHOUT ROWID): a key row was written to three B-trees
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 (SQLAlchemy reads it from the class)
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    ocid: Mapped[str] = mapped_column(ForeignKey("notice_link.ocid", ondelete="CASCADE"), primary_key=True)
     # whose ids these are (services.opportunity_build.publisher_of): a publisher's own notices never link
-    publisher: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    publisher: Mapped[str] = mapped_column(String(120), primary_key=True)
+    ocid: Mapped[str] = mapped_column(ForeignKey("notice_link.ocid", ondelete="CASCADE"), primary_key=True)

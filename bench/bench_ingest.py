@@ -97,8 +97,22 @@ def _kscity(path: Path, db: Path) -> tuple[float, float, float]:
     return secs, peak_pss / 1024, peak_rss / 1024
 
 
+def _parse_gc_off(path: Path) -> float:
+    data = path.read_bytes()
+    gc.disable()
+    try:
+        t = time.perf_counter()
+        orjson.loads(data)
+        return time.perf_counter() - t
+    finally:
+        gc.enable()
+
+
 def run(quick: bool = False) -> list[dict[str, Any]]:
-    """Build the replicated file and time the three readers of it."""
+    """Build the replicated file and time the three readers of it. The baselines are timed before and after the
+    ingest and their mean rate is the ratio's denominator: this shared 2-core machine's speed drifts by a third
+    within minutes (a fixed Python loop took 1.4-2.1 s in one quarter hour), so one baseline timed minutes
+    away from the ingest could tilt the ratio either way."""
     n = 5_000 if quick else 100_000
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "releases.json"
@@ -107,27 +121,28 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         t = time.perf_counter()
         orjson.loads(data)
         parse_gc_s = time.perf_counter() - t
-        gc.disable()
-        t = time.perf_counter()
-        orjson.loads(data)
-        parse_s = time.perf_counter() - t
-        gc.enable()
         del data
+        parse_s = [_parse_gc_off(path)]
         merge_s = _ocdskit_compile(path) if SCHEMA.exists() else float("nan")
-        compile_s = _ocdskit_cli(path) if SCHEMA.exists() else float("nan")
+        compile_s = [_ocdskit_cli(path) if SCHEMA.exists() else float("nan")]
         ingest_s, pss, rss = _kscity(path, Path(d) / "b.db")
+        parse_s.append(_parse_gc_off(path))
+        compile_s.append(_ocdskit_cli(path) if SCHEMA.exists() else float("nan"))
     rate = n / ingest_s
+    floor = sum(n / s for s in parse_s) / 2
+    anchor = sum(n / s for s in compile_s) / 2
     return [
-        {"figure": f"orjson parse, GC off: the floor ({n:,} releases)", "value": n / parse_s, "unit": "releases/s"},
+        {"figure": f"orjson parse, GC off: the floor ({n:,} releases), before / after the ingest",
+         "value": floor, "unit": "releases/s", "runs": [round(n / s) for s in parse_s]},
         {"figure": "orjson parse, GC on (the floor before 2026-11-26's fourth session)", "value": n / parse_gc_s,
          "unit": "releases/s"},
         {"figure": "ocdskit merge alone (library, parse excluded)", "value": n / merge_s, "unit": "releases/s"},
-        {"figure": "ocdskit compile (command, end to end)", "value": n / compile_s, "unit": "releases/s"},
+        {"figure": "ocdskit compile (command, end to end), before / after the ingest", "value": anchor,
+         "unit": "releases/s", "runs": [round(n / s) for s in compile_s]},
         {"figure": "kscity ingest vs ocdskit compile", "value": rate, "unit": "releases/s",
-         "baseline": n / compile_s, "ratio": rate / (n / compile_s), "target": "≥ 3×",
-         "ok": rate / (n / compile_s) >= 3},
-        {"figure": "kscity ingest vs orjson parse", "value": rate, "unit": "releases/s", "baseline": n / parse_s,
-         "ratio": rate / (n / parse_s), "target": "≥ 0.25×", "ok": rate / (n / parse_s) >= 0.25},
+         "baseline": anchor, "ratio": rate / anchor, "target": "≥ 3×", "ok": rate / anchor >= 3},
+        {"figure": "kscity ingest vs orjson parse", "value": rate, "unit": "releases/s", "baseline": floor,
+         "ratio": rate / floor, "target": "≥ 0.25×", "ok": rate / floor >= 0.25},
         {"figure": "kscity ingest peak RSS (summed over its process tree)", "value": rss, "unit": "MB",
          "target": "< 400 MB", "ok": rss < 400},
         {"figure": "kscity ingest peak PSS (summed over its process tree)", "value": pss, "unit": "MB"},

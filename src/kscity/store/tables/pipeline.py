@@ -34,9 +34,11 @@ class ReleaseRow(Base):
     """One stored release (OCDS) or notice (TED, table row), exactly once per (ocid, release id, content)."""
 
     __tablename__ = "release"
+    # the unique index (ocid, release_id) also answers lookups by ocid: a second index on ocid alone was one more
+    # B-tree written per release
     __table_args__ = (UniqueConstraint("ocid", "release_id", name="uq_release_ocid_release_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    ocid: Mapped[str] = mapped_column(String(300), index=True)
+    ocid: Mapped[str] = mapped_column(String(300))
     release_id: Mapped[str] = mapped_column(String(300))
     content_hash: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(120))

@@ -58,6 +58,32 @@ def _rows(db: Path) -> tuple[list[str], dict[str, list[tuple[Any, ...]]], list[t
     return schema, rows, files
 
 
+def _plan(rows: dict[str, list[tuple[Any, ...]]]) -> list[list[tuple[str, list[tuple[Any, ...]]]]]:
+    """The rows per transaction: each table's share of them per BATCH releases, a notice_link row once its
+    opportunity is in, a link_key row once its notice_link is (made before the clock starts)."""
+    n = len(rows["release"])
+    steps = max(1, -(-n // BATCH))
+    links, keys = list(rows["notice_link"]), list(rows["link_key"])
+    opps_done: set[int] = set()
+    links_done: set[str] = set()
+    plan = []
+    for step in range(steps):
+        todo: list[tuple[str, list[tuple[Any, ...]]]] = []
+        for table in ("release", "opportunity", "quarantine"):
+            part = rows[table]
+            todo.append((table, part[step * len(part) // steps:(step + 1) * len(part) // steps]))
+            if table == "opportunity":
+                opps_done.update(r[0] for r in todo[-1][1])
+        last = step == steps - 1
+        ready = [r for r in links if last or r[1] in opps_done]  # notice_link: ocid, opportunity_id, ...
+        links = [] if last else [r for r in links if r[1] not in opps_done]
+        links_done.update(r[0] for r in ready)
+        due = [k for k in keys if last or k[2] in links_done]  # link_key: key, publisher, ocid
+        keys = [] if last else [k for k in keys if k[2] not in links_done]
+        plan.append([(table, chunk) for table, chunk in (*todo, ("notice_link", ready), ("link_key", due)) if chunk])
+    return plan
+
+
 def _replay(schema: list[str], rows: dict[str, list[tuple[Any, ...]]], files: list[tuple[Any, ...]],
             db: Path) -> float:
     con = sqlite3.connect(db, isolation_level=None)
@@ -66,16 +92,12 @@ def _replay(schema: list[str], rows: dict[str, list[tuple[Any, ...]]], files: li
     for sql in schema:
         con.execute(sql)
     con.executemany(f"INSERT INTO import_file VALUES ({','.join('?' * len(files[0]))})", files)
-    n = len(rows["release"])
-    steps = max(1, -(-n // BATCH))
+    plan = _plan(rows)
     t = time.perf_counter()
-    for step in range(steps):  # each table's share of the rows per transaction, parents before children
+    for step in plan:
         con.execute("BEGIN")
-        for table in ("release", "opportunity", "notice_link", "link_key", "quarantine"):
-            part = rows[table]
-            chunk = part[step * len(part) // steps:(step + 1) * len(part) // steps]
-            if chunk:
-                con.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(chunk[0]))})", chunk)
+        for table, chunk in step:
+            con.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(chunk[0]))})", chunk)
         con.execute("COMMIT")
     secs = time.perf_counter() - t
     con.close()

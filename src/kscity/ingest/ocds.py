@@ -274,13 +274,7 @@ def _load(span: bytes) -> Any:
     big integer from one yajl refuses. What msgspec refuses and yajl reads (a lone surrogate escape, \\f as
     white space) is left to ijson by the caller.
     """
-    value = _DECODER.decode(span)
-    try:
-        orjson.dumps(value, option=orjson.OPT_STRICT_INTEGER)
-    except orjson.JSONEncodeError:  # a big integer, or nesting deeper than orjson writes
-        if _has_wide_int(value):
-            raise jsonsplit.GiveUp("an integer of 64 bits or more") from None
-    return value
+    return _load_canonical(span)[0]
 
 
 def _load_canonical(span: bytes) -> tuple[Any, bytes | None]:

@@ -209,19 +209,18 @@ def _candidates(session: Session, keys: list[str], publisher: str) -> list[str]:
     # Plain SQL on the driver's connection, inside the session's transaction: it runs once per new notice, and
     # building the statement through SQLAlchemy (expanding IN, cache keys) cost ten times what the database spent
     # answering it, and SQLAlchemy's plain-SQL path still three times (20,000 notices: 1.9 s -> 0.6 s); the
-    # drivers keep the few distinct statement texts prepared (sqlite3's statement cache, psycopg's prepare)
+    # drivers keep the few distinct statement texts prepared (sqlite3's statement cache, psycopg's prepare).
+    # Both ranges in one statement: one round trip to PostgreSQL per new notice instead of two (20,000 releases:
+    # 23.2 s -> 20.2-21.5 s there; SQLite the same within noise)
     conn = session.connection()
     raw: Any = conn.connection.dbapi_connection
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     marks = ",".join([mark] * len(keys))
-    out: list[str] = []
-    for op in ("<", ">"):
-        need = MAX_CANDIDATES - len(out)
-        if need > 0:
-            sql = (f"SELECT DISTINCT ocid FROM link_key WHERE key IN ({marks}) AND publisher {op} {mark} "
-                   f"LIMIT {need:d}")
-            out += [row[0] for row in raw.execute(sql, (*keys, publisher)).fetchall()]
-    return out
+    arms = [f"SELECT {arm} AS arm, ocid FROM (SELECT DISTINCT ocid FROM link_key WHERE key IN ({marks}) "
+            f"AND publisher {op} {mark} LIMIT {MAX_CANDIDATES:d}) AS range{arm}" for arm, op in ((0, "<"), (1, ">"))]
+    rows = raw.execute(" UNION ALL ".join(arms), (*keys, publisher, *keys, publisher)).fetchall()
+    rows.sort(key=lambda row: row[0])  # the lower range first, each in the order it came (a stable sort)
+    return [row[1] for row in rows[:MAX_CANDIDATES]]
 
 
 def _link(session: Session, feats: NoticeFeatures, publisher: str, keys: frozenset[str], batch: _Batch,

@@ -15,7 +15,6 @@ Run alone: .venv/bin/python bench/bench_ingest.py [--quick]
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import subprocess
 import sys
@@ -27,7 +26,7 @@ from typing import Any
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_ingest_read import SHARED, build
+from bench_ingest_read import SHARED, build, parse_gc_off
 
 SCHEMA = SHARED / "ocds-schema" / "1__1__5" / "release-schema.json"
 
@@ -97,17 +96,6 @@ def _kscity(path: Path, db: Path) -> tuple[float, float, float]:
     return secs, peak_pss / 1024, peak_rss / 1024
 
 
-def _parse_gc_off(path: Path) -> float:
-    data = path.read_bytes()
-    gc.disable()
-    try:
-        t = time.perf_counter()
-        orjson.loads(data)
-        return time.perf_counter() - t
-    finally:
-        gc.enable()
-
-
 def run(quick: bool = False) -> list[dict[str, Any]]:
     """Build the replicated file and time the three readers of it. The baselines are timed before and after the
     ingest and their mean rate is the ratio's denominator: this shared 2-core machine's speed drifts by a third
@@ -122,11 +110,11 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         orjson.loads(data)
         parse_gc_s = time.perf_counter() - t
         del data
-        parse_s = [_parse_gc_off(path)]
+        parse_s = [parse_gc_off(path, n)]
         merge_s = _ocdskit_compile(path) if SCHEMA.exists() else float("nan")
         compile_s = [_ocdskit_cli(path) if SCHEMA.exists() else float("nan")]
         ingest_s, pss, rss = _kscity(path, Path(d) / "b.db")
-        parse_s.append(_parse_gc_off(path))
+        parse_s.append(parse_gc_off(path, n))
         compile_s.append(_ocdskit_cli(path) if SCHEMA.exists() else float("nan"))
     rate = n / ingest_s
     floor = sum(n / s for s in parse_s) / 2

@@ -22,10 +22,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_ingest_read import build
+from kscity.app import sqlite_pragmas
 
 TABLES = ("release", "opportunity", "notice_link", "link_key", "quarantine")
 BATCH = 500
-PRAGMAS = ("PRAGMA foreign_keys=ON", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA cache_size=-16384")
 
 
 def _ingest(path: Path, db: Path) -> float:
@@ -87,8 +87,7 @@ def _plan(rows: dict[str, list[tuple[Any, ...]]]) -> list[list[tuple[str, list[t
 def _replay(schema: list[str], rows: dict[str, list[tuple[Any, ...]]], files: list[tuple[Any, ...]],
             db: Path) -> float:
     con = sqlite3.connect(db, isolation_level=None)
-    for pragma in PRAGMAS:
-        con.execute(pragma)
+    sqlite_pragmas(con)  # as kscity opens its database
     for sql in schema:
         con.execute(sql)
     con.executemany(f"INSERT INTO import_file VALUES ({','.join('?' * len(files[0]))})", files)

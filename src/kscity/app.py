@@ -17,7 +17,8 @@ from kscity.errors import DatabaseUnavailable
 from kscity.settings import Settings
 
 
-def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
+def sqlite_pragmas(dbapi_conn: object, _record: object = None) -> None:
+    """The pragmas of every SQLite connection kscity opens (and bench_ingest_store's replay)."""
     cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
@@ -58,7 +59,7 @@ def make_engine(url: str) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **codecs)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **codecs)
 

@@ -62,7 +62,7 @@ def test_worker_and_local_reading_store_the_same(kapp: App, shared_data: Path, t
 
 
 def _items(batches: Any) -> list[tuple[Any, ...]]:
-    return [(i.ocid, i.key, i.content_hash, i.payload_json(), i.notice_json, i.self_compiled) if isinstance(i, Ready)
+    return [(i.ocid, i.key, i.content_hash, i.payload_json(), i.notice_json(), i.self_compiled) if isinstance(i, Ready)
             else (i.position, i.errors) for batch in batches for i in batch]
 
 

@@ -1,8 +1,10 @@
-"""The migrations build the schema the tables declare, and revision 0007 keeps every stored release and link key."""
+"""The migrations build the schema the tables declare, and revisions 0007 and 0009 (packed JSON) keep every stored
+release, notice link, link key and document list, both ways."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import orjson
 from alembic import command
@@ -16,7 +18,7 @@ from kscity.settings import Settings
 from kscity.store.migrate import alembic_config, upgrade
 from kscity.store.packed import ZSTD_MAGIC
 from kscity.store.tables.base import Base
-from kscity.store.tables.pipeline import LinkKeyRow, ReleaseRow
+from kscity.store.tables.pipeline import LinkKeyRow, NoticeLinkRow, OpportunityRow, ReleaseRow
 
 
 def _differences(kapp: App) -> list[object]:
@@ -30,7 +32,7 @@ def test_the_migrated_schema_is_the_declared_one(kapp: App) -> None:
     assert _differences(kapp) == []
 
 
-def test_0007_packs_stored_releases_and_keeps_link_keys(database_url: str) -> None:
+def test_0007_and_0009_pack_stored_json_and_keep_every_row(database_url: str) -> None:
     kapp = App(Settings(database_url=database_url, admin_token="t"))
     cfg = alembic_config(kapp.engine)
     command.upgrade(cfg, "0006")
@@ -51,10 +53,12 @@ def test_0007_packs_stored_releases_and_keeps_link_keys(database_url: str) -> No
             conn.execute(text("INSERT INTO opportunity (id, ocid, title, description, language, buyer, "
                               "procurement_method, stage, items, documents, service, class_score, class_method, "
                               "evidence, search_text, updated_at) VALUES (:i, :o, :t, '', 'es', '', '', 'tender', "
-                              "'[]', '[]', 'safety', 1.0, 'codes', '[]', '', CURRENT_TIMESTAMP)"),
-                         {"i": i, "o": f"ocds-x-{i}", "t": title})
+                              "'[]', :d, 'safety', 1.0, 'codes', '[]', '', CURRENT_TIMESTAMP)"),
+                         {"i": i, "o": f"ocds-x-{i}", "t": title,
+                          "d": orjson.dumps([{"title": f"Pliego {i}", "url": f"https://x/{i}"}]).decode()})
             conn.execute(text("INSERT INTO notice_link (ocid, opportunity_id, source, url, link_score, link_reasons, "
-                              "notice) VALUES (:o, :i, 's', '', 1.0, '[]', '{}')"), {"i": i, "o": f"ocds-x-{i}"})
+                              "notice) VALUES (:o, :i, 's', '', 1.0, '[]', :n)"),
+                         {"i": i, "o": f"ocds-x-{i}", "n": orjson.dumps({"title": title}).decode()})
             for key in ("t:camaras", "c:MEX"):
                 conn.execute(text("INSERT INTO link_key (key, ocid, publisher) VALUES (:k, :o, 'ocds-x-')"),
                              {"k": key, "o": f"ocds-x-{i}"})
@@ -68,12 +72,27 @@ def test_0007_packs_stored_releases_and_keeps_link_keys(database_url: str) -> No
         assert [r.notice["title"] for r in rows] == ["Cámaras de videovigilancia", "Alumbrado público"]
         keys = session.execute(select(LinkKeyRow.key, LinkKeyRow.publisher, LinkKeyRow.ocid)).all()
         assert sorted(keys) == sorted((k, "ocds-x-", f"ocds-x-{i}") for i in (1, 2) for k in ("t:camaras", "c:MEX"))
-    command.downgrade(cfg, "0006")  # and back: JSON text again, the keys kept
+        for column in ("notice_link.notice", "opportunity.documents"):
+            table, name = column.split(".")
+            raw = session.execute(text(f"SELECT {name} FROM {table}")).scalars().all()
+            assert len(raw) == 2 and all(bytes(r)[:4] == ZSTD_MAGIC for r in raw)
+        links = session.execute(select(NoticeLinkRow.ocid, NoticeLinkRow.notice).order_by(NoticeLinkRow.ocid)).all()
+        assert [(o, n["title"]) for o, n in links] == [("ocds-x-1", "Cámaras de videovigilancia"),
+                                                       ("ocds-x-2", "Alumbrado público")]
+        docs = session.execute(select(OpportunityRow.documents).order_by(OpportunityRow.id)).scalars().all()
+        assert docs == [[{"title": "Pliego 1", "url": "https://x/1"}], [{"title": "Pliego 2", "url": "https://x/2"}]]
+    command.downgrade(cfg, "0006")  # and back: JSON text again, every row kept
     with kapp.engine.connect() as conn:
-        payloads = conn.execute(text("SELECT payload FROM release ORDER BY id")).scalars().all()
-        decoded = [p if isinstance(p, dict) else orjson.loads(p) for p in payloads]  # psycopg decodes json
-        assert [d["tender"]["title"] for d in decoded] == [
+        def decoded(sql: str) -> list[Any]:
+            return [v if isinstance(v, (dict, list)) else orjson.loads(v)  # psycopg decodes json
+                    for v in conn.execute(text(sql)).scalars().all()]
+
+        assert [d["tender"]["title"] for d in decoded("SELECT payload FROM release ORDER BY id")] == [
             "Cámaras de videovigilancia", "Alumbrado público"]
+        assert [d["title"] for d in decoded("SELECT notice FROM notice_link ORDER BY ocid")] == [
+            "Cámaras de videovigilancia", "Alumbrado público"]
+        assert [d[0]["title"] for d in decoded("SELECT documents FROM opportunity ORDER BY id")] == [
+            "Pliego 1", "Pliego 2"]
         assert conn.execute(text("SELECT count(*) FROM link_key")).scalar_one() == 4
     kapp.dispose()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kscity.app import App
@@ -30,6 +30,7 @@ from kscity.services.opportunity_build import (
     rebuild_opportunities,
     table_of,
 )
+from kscity.store.bulk import insert_many
 from kscity.store.tables.pipeline import ImportFileRow, QuarantineRow, ReleaseRow
 
 DATA_SUFFIXES = {".json", ".jsonl", ".ndjson", ".gz", ".zip", ".xml", ".csv", ".xlsx"}
@@ -128,11 +129,10 @@ def _store_batch(session: Session, batch: list[Ready | Rejected], report: FileRe
                          "position": item.position})
         report.ingested += 1
         touched.setdefault(item.ocid, []).append(StoredRelease(
-            item.kind, item.source, item.notice, payload_packed=item.payload_packed, notice_json=item.notice_json,
+            item.kind, item.source, item.notice, payload_packed=item.payload_packed, notice_packed=item.notice_packed,
             self_compiled=item.self_compiled, features=item.features, lone_class=item.lone_class))
     session.flush()
-    if new_rows:  # one executemany, not an ORM object per release
-        session.execute(insert(table_of(ReleaseRow)), new_rows)
+    insert_many(session, table_of(ReleaseRow), new_rows)  # one executemany, not an ORM object per release
     _quarantine(session, held)
     return touched
 
@@ -157,8 +157,7 @@ def _quarantine(session: Session, held: list[dict[str, Any]]) -> None:
         chunk = prints[start:start + 500]
         for fp in session.scalars(select(QuarantineRow.fingerprint).where(QuarantineRow.fingerprint.in_(chunk))):
             del fresh[fp]
-    if fresh:
-        session.execute(insert(table_of(QuarantineRow)), list(fresh.values()))
+    insert_many(session, table_of(QuarantineRow), list(fresh.values()))
 
 
 Progress = Callable[[str, int], None]

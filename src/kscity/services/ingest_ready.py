@@ -33,8 +33,7 @@ class Ready:
     position: str
     notice: Notice
     payload_packed: bytes  # the release as upgraded to OCDS 1.1, or the notice's source fields: JSON, packed
-    notice_json: bytes  # notice_to_json(notice)
-    notice_packed: bytes  # the same, packed (store.packed: the release table keeps it compressed)
+    notice_packed: bytes  # notice_to_json(notice) as JSON, packed, as the release and link tables keep it
     self_compiled: bool  # a lone OCDS release whose compiled release says what it says (compiles_to_itself)
     # for a self-compiled release only: the build uses them only when the release's own notice is its ocid's
     features: NoticeFeatures | None  # features_of(notice), for linkage
@@ -43,6 +42,10 @@ class Ready:
     def payload_json(self) -> bytes:
         """The payload as JSON text."""
         return unpack(self.payload_packed)
+
+    def notice_json(self) -> bytes:
+        """The notice as JSON text (model.serialize.notice_to_json)."""
+        return unpack(self.notice_packed)
 
 
 def item_kind(item: Accepted) -> str:
@@ -66,10 +69,9 @@ def ready(item: Accepted) -> Ready:
     """The item as the store takes it (its lone view is classified per batch: `classified`)."""
     kind = item_kind(item)
     self_compiled = kind == "ocds" and compiles_to_itself(item.payload)
-    notice_json = json_bytes(notice_to_json(item.notice))
     return Ready(item.ocid, release_key(item), item.release_id, item.content_hash, item.notice.source.source, kind,
-                 item.position, item.notice, pack(item.payload_json or json_bytes(item.payload)), notice_json,
-                 pack(notice_json),
+                 item.position, item.notice, pack(item.payload_json or json_bytes(item.payload)),
+                 pack(json_bytes(notice_to_json(item.notice))),
                  self_compiled, features_of(item.notice) if self_compiled else None)
 
 

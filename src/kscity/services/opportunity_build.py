@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from kscity.core.classify import classify_many
@@ -22,6 +22,7 @@ from kscity.core.dedupe import DEFAULT_THRESHOLD, NoticeFeatures, blocking_keys,
 from kscity.ingest import compile_releases, compiles_to_itself, notice_from_release
 from kscity.model.opportunity import Classification, Notice
 from kscity.model.serialize import notice_from_json, notice_to_json, parts_to_json
+from kscity.store.bulk import insert_many
 from kscity.store.packed import unpack
 from kscity.store.tables.pipeline import LinkKeyRow, NoticeLinkRow, OpportunityRow, ReleaseRow
 from kscity.store.tables.reference import FxRateRow
@@ -119,7 +120,7 @@ class StoredRelease:
     notice: Notice
     payload: dict[str, Any] | None = None  # the release, when at hand as an object
     payload_packed: bytes | None = None  # or as packed JSON (store.packed), decoded only when a merge needs it
-    notice_json: bytes | None = None  # the notice as JSON text (model.serialize.notice_to_json), when known
+    notice_packed: bytes | None = None  # the notice as packed JSON (notice_to_json, store.packed), when known
     self_compiled: bool | None = None  # compiles_to_itself(release), when the reader knows it
     features: NoticeFeatures | None = None  # features_of(notice), when the reader computed them
     lone_class: Classification | None = None  # the classification of lone_view(notice), when computed ahead
@@ -194,7 +195,7 @@ class _Batch:
     new_keys: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     keys_of: dict[str, list[str]] = field(default_factory=dict)  # ocid → its blocking keys, to store
     publisher: dict[str, str] = field(default_factory=dict)  # ocid → publisher_of(...), for new links
-    updated: dict[str, Any] = field(default_factory=dict)  # ocid → its new compiled notice (JSON, or text written)
+    updated: dict[str, Any] = field(default_factory=dict)  # ocid → its new compiled notice (JSON, or packed already)
     notices: dict[str, Notice] = field(default_factory=dict)  # ocid → its compiled notice, new links and updated
     lone_class: dict[str, Classification] = field(default_factory=dict)  # ocid → its lone view's class, if known
     new_opps: dict[int, str] = field(default_factory=dict)  # temporary (negative) id → the opportunity's ocid
@@ -329,11 +330,15 @@ def _write(session: Session, batch: _Batch, views: dict[int, Notice], classes: l
     real_id: dict[int, int] = {}
     temps = sorted(batch.new_opps, reverse=True)  # -1, -2, …: the order they were created in
     if temps:
-        params = [{"ocid": batch.new_opps[t], **values[t]} for t in temps]
-        opp = table_of(OpportunityRow)
-        ids = session.scalars(insert(opp).returning(opp.c.id, sort_by_parameter_order=True),
-                              params).all()
-        real_id = dict(zip(temps, ids, strict=True))
+        # inserted without RETURNING (SQLAlchemy's insertmanyvalues cost more than the insert), ids read back by
+        # their unique ocid
+        insert_many(session, table_of(OpportunityRow), [{"ocid": batch.new_opps[t], **values[t]} for t in temps])
+        temp_of = {batch.new_opps[t]: t for t in temps}
+        for start in range(0, len(temps), 500):
+            chunk = [batch.new_opps[t] for t in temps[start:start + 500]]
+            for opp_id, ocid in session.execute(select(OpportunityRow.id, OpportunityRow.ocid)
+                                                .where(OpportunityRow.ocid.in_(chunk))):
+                real_id[temp_of[ocid]] = opp_id
     existing = [{"id": i, **values[i]} for i in sorted(values) if i > 0]
     if existing:
         session.execute(update(OpportunityRow), existing)
@@ -342,11 +347,9 @@ def _write(session: Session, batch: _Batch, views: dict[int, Notice], classes: l
     if batch.new_links:
         links = [{**link, "opportunity_id": real_id.get(link["opportunity_id"], link["opportunity_id"])}
                  for link in batch.new_links.values()]
-        session.execute(insert(table_of(NoticeLinkRow)), links)
-        keys = [{"key": k[:200], "ocid": o, "publisher": batch.publisher[o]} for o, ks in batch.keys_of.items()
-                for k in ks]
-        if keys:
-            session.execute(insert(table_of(LinkKeyRow)), keys)
+        insert_many(session, table_of(NoticeLinkRow), links)
+        insert_many(session, table_of(LinkKeyRow), [{"key": k[:200], "ocid": o, "publisher": batch.publisher[o]}
+                                                    for o, ks in batch.keys_of.items() for k in ks])
 
 
 def _releases_of(session: Session, wanted: list[str], fresh: Mapping[str, Sequence[StoredRelease]],
@@ -391,10 +394,10 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
         if not rows:
             continue
         notice = _compiled_notice(rows, fx)
-        # a lone release's notice is the one the ingest already wrote as JSON
+        # a lone release's notice is the one the ingest already wrote as JSON and packed
         lone = rows[-1] if notice is rows[-1].notice else None
-        written = lone.notice_json if lone is not None else None
-        as_json: Any = orjson.Fragment(written) if written is not None else notice_to_json(notice)
+        written = lone.notice_packed if lone is not None else None
+        as_json: Any = written if written is not None else notice_to_json(notice)
         feats = lone.features if lone is not None and lone.features is not None else features_of(notice)
         if lone is not None and lone.lone_class is not None:
             batch.lone_class[ocid] = lone.lone_class

@@ -84,7 +84,7 @@ class OpportunityRow(Base):
     published: Mapped[datetime | None] = mapped_column()
     tender_deadline: Mapped[datetime | None] = mapped_column(index=True)
     items: Mapped[list[Any]] = mapped_column(default=list)
-    documents: Mapped[list[Any]] = mapped_column(default=list)
+    documents: Mapped[list[Any]] = mapped_column(PackedJSON, default=list)  # compressed (store.packed)
     service: Mapped[str] = mapped_column(String(40), default="not_smart_city", index=True)
     sub_solution: Mapped[str | None] = mapped_column(String(60))
     class_score: Mapped[float] = mapped_column(Float, default=0.0)
@@ -104,7 +104,7 @@ class NoticeLinkRow(Base):
     url: Mapped[str] = mapped_column(Text, default="")
     link_score: Mapped[float] = mapped_column(Float, default=1.0)
     link_reasons: Mapped[list[Any]] = mapped_column(default=list)
-    notice: Mapped[dict[str, Any]] = mapped_column()  # the compiled notice of this ocid, as JSON
+    notice: Mapped[dict[str, Any]] = mapped_column(PackedJSON)  # the compiled notice of this ocid, compressed
 
 
 class LinkKeyRow(Base):

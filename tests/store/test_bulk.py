@@ -1,0 +1,61 @@
+"""insert_many writes what SQLAlchemy's insert writes: same values read back, JSON, packed JSON, dates and nulls."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import insert, select
+
+from kscity.app import App
+from kscity.services.opportunity_build import table_of
+from kscity.store.bulk import insert_many
+from kscity.store.tables.pipeline import LinkKeyRow, NoticeLinkRow, OpportunityRow
+
+
+def _opportunity(ocid: str, **over: Any) -> dict[str, Any]:
+    row = {"ocid": ocid, "title": "Cámaras 감시", "description": "", "language": "es", "country": "MEX",
+           "buyer": "GACM", "procurement_method": "open", "stage": "tender", "value": 1234.5, "currency": "MXN",
+           "value_usd": None, "published": datetime(2024, 1, 2, 3, 4, 5), "tender_deadline": datetime(2024, 2, 1),
+           "items": [{"scheme": "CPV", "code": "35125300"}], "documents": [{"title": "Pliego", "url": "https://x"}],
+           "service": "safety", "sub_solution": None, "class_score": 0.9, "class_method": "codes",
+           "evidence": ["CPV 35125300"], "search_text": "cámaras", "updated_at": datetime(2024, 3, 1, 0, 0, 0, 7)}
+    return {**row, **over}
+
+
+def _read(kapp: App, ocid: str) -> dict[str, Any]:
+    with kapp.read() as session:
+        row = session.scalars(select(OpportunityRow).where(OpportunityRow.ocid == ocid)).one()
+        return {c: getattr(row, c) for c in _opportunity("") if c != "ocid"}
+
+
+def test_rows_read_back_as_sqlalchemy_wrote_them(kapp: App) -> None:
+    variants = [{}, {"value": None, "published": None, "documents": [], "evidence": [], "country": None}]
+    with kapp.transaction() as session:
+        for i, over in enumerate(variants):
+            session.execute(insert(table_of(OpportunityRow)), [_opportunity(f"sa-{i}", **over)])
+        insert_many(session, table_of(OpportunityRow), [_opportunity(f"bulk-{i}", **over)
+                                                         for i, over in enumerate(variants)])
+    for i in range(len(variants)):
+        assert _read(kapp, f"bulk-{i}") == _read(kapp, f"sa-{i}")
+    with kapp.transaction() as session:  # rows referring to those rows, through the same connection
+        opp = session.scalars(select(OpportunityRow.id).where(OpportunityRow.ocid == "bulk-0")).one()
+        insert_many(session, table_of(NoticeLinkRow), [
+            {"ocid": "n-1", "opportunity_id": opp, "source": "s", "url": "", "link_score": 1.0,
+             "link_reasons": ["title"], "notice": {"title": "t"}}])
+        insert_many(session, table_of(LinkKeyRow), [{"key": "MEX|b:gacm", "ocid": "n-1", "publisher": "ocds?"}])
+    with kapp.read() as session:
+        link = session.get(NoticeLinkRow, "n-1")
+        assert link is not None and link.notice == {"title": "t"} and link.link_reasons == ["title"]
+
+
+def test_an_empty_batch_writes_nothing_and_missing_defaults_are_refused(kapp: App) -> None:
+    with kapp.transaction() as session:
+        insert_many(session, table_of(OpportunityRow), [])
+        row = _opportunity("x")
+        del row["documents"]  # has a Python-side default that SQLAlchemy would fill
+        with pytest.raises(ValueError, match="documents"):
+            insert_many(session, table_of(OpportunityRow), [row])
+    with kapp.read() as session:
+        assert session.scalars(select(OpportunityRow.id)).all() == []

@@ -1,6 +1,7 @@
 """JSON kept zstd-compressed: the stored raw releases and their per-release notices are an archive, read back only
 when an ocid is recompiled, and as plain JSON they were two thirds of the database (12.8 KB per release) and of the
-bytes each ingest wrote. zstd at level 1 packs them 3.7 times for ~30 µs a release, which the reading process
+bytes each ingest wrote; linked notices and opportunities' document lists, read a row at a time, are kept so too.
+zstd at level 1 packs them 3.7 times for ~30 µs a release, which the reading process
 spends (ingest_ready), not the process that writes."""
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import pickle
 import signal
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -159,3 +161,33 @@ def test_an_error_while_storing_stops_the_worker(kapp: App, big_file: Path, monk
     assert len(workers) == 1
     proc = workers[0]._proc
     assert not proc.is_alive(), "the reading process does not outlive the ingest that failed"
+
+
+def test_a_message_that_cannot_be_read_is_replaced_by_reading_here(big_file: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chunk the parent cannot unpickle (here: the second) must not leave the ingest waiting for ever: the
+    parent reads the rest itself, from the first item it has not got."""
+    from multiprocessing.connection import Connection
+
+    job = ReadJob(big_file, None, None, FxTable({}), None, None, 500)
+    expected = _items(LocalBatches(job))
+    real_recv = Connection.recv
+    calls = []
+
+    def flaky(self: Connection) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            real_recv(self)  # the message is taken off the pipe, then found unreadable
+            raise pickle.UnpicklingError("invalid load key")
+        return real_recv(self)
+
+    monkeypatch.setattr(Connection, "recv", flaky)
+    got: list[Any] = []
+    worker = WorkerBatches(job)
+    reader = threading.Thread(target=lambda: got.extend(worker), daemon=True)
+    reader.start()
+    reader.join(timeout=60)
+    assert not reader.is_alive(), "the ingest waited for ever for a batch that could not come"
+    assert "could not be read" in worker.fell_back and "invalid load key" in worker.fell_back
+    assert _items(got) == expected
+    assert worker.summary.accepted == 1500

@@ -210,6 +210,9 @@ class WorkerBatches:
                 kind, body = self._inbox.recv()
             except (EOFError, OSError):
                 kind, body = "error", "the reading process ended without a word (killed, or out of memory?)"
+            except Exception as exc:  # a message that cannot be read (unpickled) must not end this thread in
+                # silence: the ingest would then wait for its next batch for ever
+                kind, body = "error", f"a message from the reading process could not be read: {exc!r}"
             while not self._stopped:
                 with contextlib.suppress(queue.Full):
                     self._received.put((kind, body), timeout=0.5)

@@ -31,6 +31,7 @@ from kscity.services.opportunity_build import (
     table_of,
 )
 from kscity.store.bulk import insert_many
+from kscity.store.chunks import in_chunks
 from kscity.store.tables.pipeline import ImportFileRow, QuarantineRow, ReleaseRow
 
 DATA_SUFFIXES = {".json", ".jsonl", ".ndjson", ".gz", ".zip", ".xml", ".csv", ".xlsx"}
@@ -92,9 +93,9 @@ def _store_batch(session: Session, batch: list[Ready | Rejected], report: FileRe
     known: dict[tuple[str, str], str] = {}
     # by ocid, then the release ids here: SQLite answers "(ocid, release_id) IN (...)" by scanning the whole
     # release table (its plan: SCAN release), which made every batch slower than the one before
-    for start in range(0, len(ocids), 500):
+    for chunk in in_chunks(ocids):
         rows = session.execute(select(ReleaseRow.ocid, ReleaseRow.release_id, ReleaseRow.content_hash)
-                               .where(ReleaseRow.ocid.in_(ocids[start:start + 500])))
+                               .where(ReleaseRow.ocid.in_(chunk)))
         known.update({(o, r): h for o, r, h in rows if (o, r) in keys})
     touched: dict[str, list[StoredRelease]] = {}
     new_rows: list[dict[str, Any]] = []
@@ -152,9 +153,7 @@ def _quarantine(session: Session, held: list[dict[str, Any]]) -> None:
     fresh: dict[str, dict[str, Any]] = {}
     for row in held:  # the first of the same item twice in a batch
         fresh.setdefault(row["fingerprint"], row)
-    prints = list(fresh)
-    for start in range(0, len(prints), 500):
-        chunk = prints[start:start + 500]
+    for chunk in in_chunks(list(fresh)):
         for fp in session.scalars(select(QuarantineRow.fingerprint).where(QuarantineRow.fingerprint.in_(chunk))):
             del fresh[fp]
     insert_many(session, table_of(QuarantineRow), list(fresh.values()))

@@ -23,6 +23,7 @@ from kscity.ingest import compile_releases, compiles_to_itself, notice_from_rele
 from kscity.model.opportunity import Classification, Notice
 from kscity.model.serialize import notice_from_json, notice_to_json, parts_to_json
 from kscity.store.bulk import insert_many
+from kscity.store.chunks import in_chunks
 from kscity.store.packed import unpack
 from kscity.store.tables.pipeline import LinkKeyRow, NoticeLinkRow, OpportunityRow, ReleaseRow
 from kscity.store.tables.reference import FxRateRow
@@ -290,8 +291,7 @@ def _merged_views(session: Session, batch: _Batch) -> tuple[dict[int, Notice], d
     by_opp: dict[int, dict[str, Notice]] = {i: {} for i in batch.touched}
     opp_ocid = dict(batch.new_opps)
     if real:
-        for start in range(0, len(real), 500):
-            chunk = real[start:start + 500]
+        for chunk in in_chunks(real):
             for o, ocid in session.execute(select(OpportunityRow.id, OpportunityRow.ocid)
                                            .where(OpportunityRow.id.in_(chunk))):
                 opp_ocid[o] = ocid
@@ -334,8 +334,7 @@ def _write(session: Session, batch: _Batch, views: dict[int, Notice], classes: l
         # their unique ocid
         insert_many(session, table_of(OpportunityRow), [{"ocid": batch.new_opps[t], **values[t]} for t in temps])
         temp_of = {batch.new_opps[t]: t for t in temps}
-        for start in range(0, len(temps), 500):
-            chunk = [batch.new_opps[t] for t in temps[start:start + 500]]
+        for chunk in in_chunks([batch.new_opps[t] for t in temps]):
             for opp_id, ocid in session.execute(select(OpportunityRow.id, OpportunityRow.ocid)
                                                 .where(OpportunityRow.ocid.in_(chunk))):
                 real_id[temp_of[ocid]] = opp_id
@@ -358,16 +357,14 @@ def _releases_of(session: Session, wanted: list[str], fresh: Mapping[str, Sequen
     yet has no release stored before this transaction (store and build share it), so the releases the ingest
     hands over are all it has; the others are read back."""
     known: dict[str, int] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
+    for chunk in in_chunks(wanted):
         known.update((o, i) for o, i in session.execute(select(NoticeLinkRow.ocid, NoticeLinkRow.opportunity_id)
                                                            .where(NoticeLinkRow.ocid.in_(chunk))))
     releases: dict[str, Sequence[StoredRelease]] = {o: fresh[o] for o in wanted if o not in known and o in fresh}
     stored: dict[str, list[StoredRelease]] = {}
     cols = (ReleaseRow.ocid, ReleaseRow.kind, ReleaseRow.source, ReleaseRow.payload, ReleaseRow.notice)
     rest = [o for o in wanted if o not in releases]
-    for start in range(0, len(rest), 500):
-        chunk = rest[start:start + 500]
+    for chunk in in_chunks(rest):
         for row in session.execute(select(*cols).where(ReleaseRow.ocid.in_(chunk)).order_by(ReleaseRow.id)):
             stored.setdefault(row.ocid, []).append(
                 StoredRelease(row.kind, row.source, notice_from_json(row.notice), payload=row.payload))

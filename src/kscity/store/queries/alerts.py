@@ -10,6 +10,7 @@ import orjson
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from kscity.store.chunks import in_chunks
 from kscity.store.tables.alerts import AlertDeliveryRow
 
 DELIVERY_COLUMNS = ("profile_id", "ocid", "title", "reasons_en", "reasons_ko", "delivered_at", "emailed")
@@ -23,9 +24,9 @@ def delivered_pairs(session: Session, wanted: Sequence[tuple[int, str]]) -> set[
     for pid, ocid in wanted:
         by_profile.setdefault(pid, []).append(ocid)
     for pid, ocids in by_profile.items():
-        for i in range(0, len(ocids), 500):
+        for chunk in in_chunks(ocids):
             out.update((pid, o) for o in session.scalars(select(AlertDeliveryRow.ocid).where(
-                AlertDeliveryRow.profile_id == pid, AlertDeliveryRow.ocid.in_(ocids[i:i + 500]))))
+                AlertDeliveryRow.profile_id == pid, AlertDeliveryRow.ocid.in_(chunk))))
     return out
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, delete, exists, func, insert, or_,
 from sqlalchemy.orm import Session, selectinload
 
 from kscity.model.catalogue import Company, Deployment, ExportRecord, Solution
+from kscity.store.chunks import in_chunks
 from kscity.store.tables.catalogue import CapabilityRow, CompanyRow, DeploymentRow, ExportRecordRow, SolutionRow
 
 
@@ -167,10 +168,8 @@ def search_solutions(session: Session, f: CatalogueFilter, *, limit: int | None 
 
 def existing_ids(session: Session, brns: Iterable[str]) -> dict[str, int]:
     """Database ids of the registration numbers already stored."""
-    wanted = list(brns)
     found: dict[str, int] = {}
-    for i in range(0, len(wanted), 500):  # keep IN lists well under backend parameter limits
-        chunk = wanted[i:i + 500]
+    for chunk in in_chunks(list(brns)):
         found.update(dict(session.execute(select(CompanyRow.brn, CompanyRow.id)
                                           .where(CompanyRow.brn.in_(chunk))).all()))
     return found
@@ -185,8 +184,8 @@ def _company_values(c: Company, search_text: str) -> dict[str, Any]:
 
 def _stored_solutions(session: Session, company_ids: list[int]) -> dict[int, list[Solution]]:
     found: dict[int, list[Solution]] = {}
-    for i in range(0, len(company_ids), 500):
-        rows = session.scalars(select(SolutionRow).where(SolutionRow.company_id.in_(company_ids[i:i + 500]))
+    for chunk in in_chunks(company_ids):
+        rows = session.scalars(select(SolutionRow).where(SolutionRow.company_id.in_(chunk))
                                .order_by(SolutionRow.id))
         for r in rows:
             found.setdefault(r.company_id, []).append(replace(to_solution(r), deployments=()))
@@ -195,24 +194,23 @@ def _stored_solutions(session: Session, company_ids: list[int]) -> dict[int, lis
 
 def _old_solution_ids(session: Session, company_ids: list[int]) -> dict[tuple[int, str], int]:
     found: dict[tuple[int, str], int] = {}
-    for i in range(0, len(company_ids), 500):
+    for chunk in in_chunks(company_ids):
         rows = session.execute(select(SolutionRow.company_id, SolutionRow.key, SolutionRow.id)
-                               .where(SolutionRow.company_id.in_(company_ids[i:i + 500])))
+                               .where(SolutionRow.company_id.in_(chunk)))
         found.update({(cid, key): sid for cid, key, sid in rows})
     return found
 
 
 def _delete_children(session: Session, company_ids: list[int], children: set[str], drop: list[int]) -> None:
-    for i in range(0, len(company_ids), 500):
-        chunk = company_ids[i:i + 500]
+    for chunk in in_chunks(company_ids):
         if "solutions" in children:
             sol_ids = select(SolutionRow.id).where(SolutionRow.company_id.in_(chunk))
             session.execute(delete(DeploymentRow).where(DeploymentRow.solution_id.in_(sol_ids)))
         if "exports" in children:
             session.execute(delete(ExportRecordRow).where(ExportRecordRow.company_id.in_(chunk)))
         session.execute(delete(CapabilityRow).where(CapabilityRow.company_id.in_(chunk)))
-    for i in range(0, len(drop), 500):
-        session.execute(delete(SolutionRow).where(SolutionRow.id.in_(drop[i:i + 500])))
+    for chunk in in_chunks(drop):
+        session.execute(delete(SolutionRow).where(SolutionRow.id.in_(chunk)))
 
 
 def _solution_values(cid: int, s: Solution, c: Company) -> dict[str, Any]:

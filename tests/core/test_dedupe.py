@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kscity.core.dedupe import compare, features_of, link, match_against, normalise, notice_key
+from kscity.core.dedupe.features import buyer_tokens, tokens
 from kscity.core.dedupe.score import compare_values
 from kscity.model.opportunity import ItemCode, Notice, SourceRef
 
@@ -163,3 +164,13 @@ def test_fold_drops_the_same_marks_as_testing_each_character(text: str) -> None:
     from kscity.core.dedupe.features import fold
 
     assert fold(text) == _fold_by_character(text)
+
+
+@given(st.lists(st.sampled_from(["Ltd", "Limited", "Barnet", "London Borough of", "Département", "1.200.000",
+                                 "£", "co council", "Ministère", "서울시", " ", "-"]), max_size=8).map(" ".join))
+def test_remembered_buyer_tokens_are_the_tokens_of_the_name(name: str) -> None:
+    # asked twice: the first answer is computed, the second remembered; both are what tokens() gives
+    assert buyer_tokens(name) == tokens(name)
+    assert buyer_tokens(name) == tokens(name)
+    notice = Notice(ocid="o", source=SourceRef("ocds", "o"), title="Street lighting", buyer=name)
+    assert features_of(notice).buyer_tokens == tokens(name)

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kscity.core.marks import without_marks
 from kscity.model.opportunity import Notice
@@ -167,6 +168,13 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(t for t in normalise(text).split() if t not in STOPWORDS)
 
 
+@lru_cache(maxsize=4096)
+def buyer_tokens(buyer: str) -> tuple[str, ...]:
+    """`tokens` of a buyer's name, remembered: a buyer publishes notice after notice under the same name, and
+    normalising it again each time was half of the linkage features' cost (titles differ, so they are not kept)."""
+    return tokens(buyer)
+
+
 def acronym(toks: Sequence[str]) -> str:
     """Initials of the tokens ("london borough barnet" -> "lbb"); empty for fewer than two tokens."""
     alpha = [t for t in toks if t[:1].isalpha()]
@@ -224,7 +232,7 @@ def language_code(lang: str) -> str:
 
 def features_of(notice: Notice, embedding: Sequence[float] | None = None) -> NoticeFeatures:
     """Compute the linkage features of a notice (the title embedding, if any, is computed by the caller)."""
-    buyer_toks = tokens(notice.buyer)
+    buyer_toks = buyer_tokens(notice.buyer)
     # the buyer's own name inside a title ("... for Offaly County Council") is compared as the buyer, not as the title
     title_all = tokens(notice.title)
     title_toks = tuple(t for t in title_all if t not in TITLE_GENERIC and t not in buyer_toks) or title_all

@@ -367,7 +367,7 @@ def _write(session: Session, batch: _Batch, views: dict[int, Notice], classes: l
         # their unique ocid
         insert_many(session, table_of(OpportunityRow), [{"ocid": batch.new_opps[t], **values[t]} for t in temps])
         temp_of = {batch.new_opps[t]: t for t in temps}
-        for chunk in in_chunks([batch.new_opps[t] for t in temps]):
+        for chunk in in_chunks(list(temp_of)):
             for opp_id, ocid in session.execute(select(OpportunityRow.id, OpportunityRow.ocid)
                                                 .where(OpportunityRow.ocid.in_(chunk))):
                 real_id[temp_of[ocid]] = opp_id
@@ -425,15 +425,14 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
         if not rows:
             continue
         notice = _compiled_notice(rows, fx)
-        read_ahead = rows[-1].features if notice is rows[-1].notice else None  # a lone release's
-        feats = read_ahead if read_ahead is not None else features_of(notice)
+        # a lone release's notice is the one the ingest already wrote as JSON and packed, its features read ahead
+        lone = rows[-1] if notice is rows[-1].notice else None
+        feats = lone.features if lone is not None and lone.features is not None else features_of(notice)
         keys = blocking_keys(feats) if ocid not in known else frozenset()
-        prepared.append((ocid, rows, notice, feats, keys, publisher_of(ocid, rows[-1].kind)))
+        prepared.append((ocid, lone, notice, feats, keys, publisher_of(ocid, rows[-1].kind)))
     asks = [(sorted(keys), publisher) for ocid, _, _, _, keys, publisher in prepared if ocid not in known]
     stored_cands = iter(_candidates_many(session, asks))
-    for ocid, rows, notice, feats, keys, publisher in prepared:
-        # a lone release's notice is the one the ingest already wrote as JSON and packed
-        lone = rows[-1] if notice is rows[-1].notice else None
+    for ocid, lone, notice, feats, keys, publisher in prepared:
         written = lone.notice_packed if lone is not None else None
         as_json: Any = written if written is not None else notice_to_json(notice)
         if lone is not None and lone.lone_class is not None:

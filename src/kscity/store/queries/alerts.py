@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from kscity.store.bulk import insert_many
 from kscity.store.chunks import in_chunks
 from kscity.store.tables.alerts import AlertDeliveryRow
 
@@ -43,15 +44,14 @@ def add_deliveries(session: Session, rows: Iterable[Delivery]) -> int:
                 copy.write_row((pid, ocid, title, _json(en), _json(ko), when, emailed))
                 count += 1
         return count
-    table = insert(cast(Table, AlertDeliveryRow.__table__))
+    table = cast(Table, AlertDeliveryRow.__table__)
     chunk: list[dict[str, Any]] = []
     for row in rows:
         chunk.append(dict(zip(DELIVERY_COLUMNS, row, strict=True)))
         if len(chunk) == 5000:
-            session.execute(table, chunk)  # core insert: no ORM work per row
+            insert_many(session, table, chunk)
             count, chunk = count + len(chunk), []
-    if chunk:
-        session.execute(table, chunk)
+    insert_many(session, table, chunk)
     return count + len(chunk)
 
 

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select
 
-from kscity.app import App
+from kscity.app import App, json_bytes
 from kscity.services.opportunity_build import table_of
 from kscity.store.bulk import insert_many
+from kscity.store.packed import pack
 from kscity.store.tables.pipeline import LinkKeyRow, NoticeLinkRow, OpportunityRow
 
 
@@ -31,7 +32,9 @@ def _read(kapp: App, ocid: str) -> dict[str, Any]:
 
 
 def test_rows_read_back_as_sqlalchemy_wrote_them(kapp: App) -> None:
-    variants = [{}, {"value": None, "published": None, "documents": [], "evidence": [], "country": None}]
+    # COPY's text format (PostgreSQL) escapes tabs, newlines and backslashes, and reads a bare \N as null
+    variants = [{}, {"value": None, "published": None, "documents": [], "evidence": [], "country": None},
+                {"title": "tab\there\nnew line\\ \x01 \\N", "search_text": "\\N", "evidence": ["a\tb", "\\N"]}]
     with kapp.transaction() as session:
         for i, over in enumerate(variants):
             session.execute(insert(table_of(OpportunityRow)), [_opportunity(f"sa-{i}", **over)])
@@ -43,11 +46,15 @@ def test_rows_read_back_as_sqlalchemy_wrote_them(kapp: App) -> None:
         opp = session.scalars(select(OpportunityRow.id).where(OpportunityRow.ocid == "bulk-0")).one()
         insert_many(session, table_of(NoticeLinkRow), [
             {"ocid": "n-1", "opportunity_id": opp, "source": "s", "url": "", "link_score": 1.0,
-             "link_reasons": ["title"], "notice": {"title": "t"}}])
+             "link_reasons": ["title"], "notice": {"title": "t"}},
+            {"ocid": "n-2", "opportunity_id": opp, "source": "s", "url": "", "link_score": 1.0,
+             "link_reasons": [], "notice": pack(json_bytes({"title": "a\tb\\N\u0000"}))}])
         insert_many(session, table_of(LinkKeyRow), [{"key": "MEX|b:gacm", "ocid": "n-1", "publisher": "ocds?"}])
     with kapp.read() as session:
         link = session.get(NoticeLinkRow, "n-1")
         assert link is not None and link.notice == {"title": "t"} and link.link_reasons == ["title"]
+        packed = session.get(NoticeLinkRow, "n-2")  # bytes made by pack, written as they are
+        assert packed is not None and packed.notice == {"title": "a\tb\\N\u0000"}
 
 
 def test_an_empty_batch_writes_nothing_and_missing_defaults_are_refused(kapp: App) -> None:

@@ -5,6 +5,8 @@ for every row, a parameter dictionary of all the statement's columns and runs it
 a sixth of the storing process's time (20,000 releases: ~1 s of 6.4 s). Here the statement is compiled once per
 table, dialect and column set, and each row becomes a tuple (or, for drivers with named parameters, a dict)
 through the same bind processors SQLAlchemy would use: the rows written are the same (tests/store/test_bulk.py).
+On PostgreSQL (psycopg) the rows go in by COPY instead, which the server loads without planning and running an
+INSERT per row: waiting on those inserts was over a third of the storing process's time there.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class _Plan:
     """An INSERT compiled for one dialect: its text, its parameter names in order, their bind processors."""
 
     sql: str
+    copy: str  # the COPY ... FROM STDIN statement of the same columns, in the same order
     names: tuple[str, ...]
     processors: tuple[Callable[[Any], Any] | None, ...]
     positional: bool
@@ -41,7 +44,9 @@ def _plan(dialect: Dialect, table: Table, names: tuple[str, ...]) -> _Plan:
         compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
         order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else names
         processors = tuple(table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in order)
-        plan = by_key[(table.name, names)] = _Plan(str(compiled), order, processors, compiled.positional)
+        copy = f"COPY {dialect.identifier_preparer.format_table(table)} (" + ", ".join(
+            dialect.identifier_preparer.quote(n) for n in order) + ") FROM STDIN"
+        plan = by_key[(table.name, names)] = _Plan(str(compiled), copy, order, processors, compiled.positional)
     return plan
 
 
@@ -52,6 +57,12 @@ def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     conn = session.connection()
     plan = _plan(conn.dialect, table, tuple(rows[0]))
     pairs = tuple(zip(plan.names, plan.processors, strict=True))
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        raw: Any = conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(plan.copy) as copy:
+            for row in rows:
+                copy.write_row(tuple(p(row[n]) if p else row[n] for n, p in pairs))
+        return
     if plan.positional:
         params: list[Any] = [tuple(p(row[n]) if p else row[n] for n, p in pairs) for row in rows]
     else:

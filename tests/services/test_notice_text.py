@@ -1,0 +1,76 @@
+"""A notice's JSON text as ingest writes it (msgspec, model.serialize.notice_json) reads back as the same Notice,
+whichever reader reads it, and the texts stored before it (notice_to_json, written by orjson) read back too; the
+items the reading process sends the storing one arrive equal without their Notice being pickled."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import orjson
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kscity.app import json_bytes
+from kscity.ingest import Accepted, read_file
+from kscity.model.opportunity import Document, ItemCode, Notice, SourceRef
+from kscity.model.serialize import notice_from_json, notice_from_json_text, notice_json, notice_to_json
+from kscity.services.ingest_ready import Ready, classified, ready
+from tests.services.test_ingest_fast_paths import shared_notices
+
+_text = st.text(max_size=40)
+_times = st.none() | st.datetimes(timezones=st.none() | st.just(UTC) | st.just(timezone(timedelta(hours=9))))
+notices = st.builds(
+    Notice, ocid=_text, title=_text, description=_text, language=_text, country=st.none() | _text, buyer=_text,
+    procurement_method=_text, stage=st.sampled_from(["planning", "tender", "award", "contract", "implementation"]),
+    value=st.none() | st.floats(allow_nan=False, allow_infinity=False), currency=st.none() | _text,
+    value_usd=st.none() | st.floats(allow_nan=False, allow_infinity=False), published=_times, tender_deadline=_times,
+    tender_start=st.none() | st.dates(),
+    source=st.builds(SourceRef, source=_text, notice_id=_text, url=_text, published=_times),
+    items=st.lists(st.builds(ItemCode, scheme=_text, code=_text, description=_text), max_size=3).map(tuple),
+    documents=st.lists(st.builds(Document, title=_text, url=_text, document_type=_text, language=_text),
+                       max_size=4).map(tuple),
+)
+
+
+def _both_ways(n: Notice) -> None:
+    text = notice_json(n)
+    assert notice_from_json_text(text) == n  # the new reader, the new text
+    assert notice_from_json(orjson.loads(text)) == n  # the lenient reader (and the API's), the new text
+    assert notice_from_json_text(json_bytes(notice_to_json(n))) == n  # the new reader, a text stored before
+    # the same document as notice_to_json's, but for how a UTC offset is written
+    assert orjson.loads(text) == orjson.loads(json_bytes(notice_to_json(n)).replace(b'+00:00"', b'Z"'))
+
+
+@settings(max_examples=300, deadline=None)
+@given(notices)
+def test_a_notice_text_reads_back_as_the_notice(n: Notice) -> None:
+    _both_ways(n)
+
+
+def test_shared_notices_read_back(shared_data: Path) -> None:
+    found = shared_notices(shared_data)
+    assert len(found) > 100 and any(n.documents for n in found) and any(n.source.published for n in found)
+    for n in found:
+        _both_ways(n)
+
+
+def test_a_text_msgspec_refuses_is_read_by_the_lenient_reader() -> None:
+    n = Notice(ocid="o-1", source=SourceRef("ocds", "o-1"), title="t", tender_start=datetime(2025, 3, 1).date())
+    stored = notice_to_json(n)
+    del stored["title"]  # written by hand or by an older kscity
+    stored["tender_start"] = "2025-03-01T00:00:00"
+    text = json_bytes(stored)
+    assert notice_from_json_text(text) == notice_from_json(orjson.loads(text)) == Notice(
+        ocid="o-1", source=SourceRef("ocds", "o-1"), title="", tender_start=datetime(2025, 3, 1).date())
+
+
+def test_items_sent_to_the_storing_process_arrive_equal(shared_data: Path) -> None:
+    batch = [ready(i) for p in sorted((shared_data / "ocds" / "portugal").glob("*.json"))[:2]
+             for i in read_file(p) if isinstance(i, Accepted)]
+    sent = [i for i in classified(list(batch)) if isinstance(i, Ready)]
+    assert len(sent) > 20 and any(i.notice.documents for i in sent) and any(i.features for i in sent)
+    got = pickle.loads(pickle.dumps(sent, protocol=pickle.HIGHEST_PROTOCOL))
+    assert got == sent
+    assert all(g.notice is not s.notice for g, s in zip(got, sent, strict=True))  # rebuilt, not shared

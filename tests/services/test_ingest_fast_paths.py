@@ -11,10 +11,10 @@ from kscity.core.classify.text import normalise
 from kscity.core.dedupe import compare, features_of
 from kscity.core.dedupe import features as dedupe_features
 from kscity.ingest import Accepted, read_file
-from kscity.model.opportunity import Notice
+from kscity.model.opportunity import Document, ItemCode, Notice, SourceRef
 from kscity.model.serialize import notice_to_json
 from kscity.reference.classification import text_model
-from kscity.services.opportunity_build import LinkCache, anonymous
+from kscity.services.opportunity_build import LinkCache, _merge, anonymous, lone_view
 
 FOLDERS = ("ocds/uk-contracts-finder", "ocds/portugal", "ocds/ukraine", "ocds/mexico", "ted/ted-xml", "ted/eforms-xml")
 
@@ -149,3 +149,21 @@ def test_normalise_with_the_first_word_check_equals_running_every_pattern(parts:
         expected = re.sub(rf"\b{re.escape(key)}\b", short, expected)
     assert f.normalise(text) == " ".join(expected.split())
 
+
+
+_pool = st.sampled_from(["", "a", "b"])
+_dupes = st.builds(
+    Notice, ocid=_pool, source=st.builds(SourceRef, source=_pool, notice_id=_pool), title=_pool, description=_pool,
+    stage=st.sampled_from(["planning", "tender", "award", "contract", "implementation"]),
+    value=st.none() | st.just(0.0) | st.just(5.0),
+    items=st.lists(st.builds(ItemCode, scheme=_pool, code=_pool, description=_pool), max_size=4).map(tuple),
+    documents=st.lists(st.builds(Document, title=_pool, url=_pool, language=_pool), max_size=4).map(tuple),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_dupes)
+def test_a_lone_notice_view_equals_merging_it_with_a_notice_that_adds_nothing(n: Notice) -> None:
+    """lone_view returns the notice itself when it has nothing to drop; the general merge decides."""
+    blank = Notice(ocid="", source=SourceRef("", ""), title="", stage="planning")
+    assert lone_view(n) == _merge([n, blank])

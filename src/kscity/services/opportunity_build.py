@@ -156,6 +156,8 @@ def _compiled_notice(rows: Sequence[StoredRelease], fx: FxTable) -> Notice:
 def _merge(notices: list[Notice]) -> Notice:
     """One view of a project from its linked notices: the first for identity, others fill what it lacks."""
     first = notices[0]
+    if len(notices) == 1 and _distinct(first):  # most projects have one notice: nothing to fill or drop, and a
+        return first  # frozen dataclass costs more to copy than this check (tests/services/test_ingest_fast_paths)
     fields: dict[str, Any] = {}
     for name in ("description", "country", "buyer", "procurement_method", "value", "currency", "value_usd",
                  "tender_deadline", "published", "language"):
@@ -165,6 +167,13 @@ def _merge(notices: list[Notice]) -> Notice:
     items = {(i.scheme, i.code): i for n in notices for i in n.items}
     docs = {(d.title, d.url): d for n in notices for d in n.documents}
     return replace(first, items=tuple(items.values()), documents=tuple(docs.values()), **fields)
+
+
+def _distinct(n: Notice) -> bool:
+    """Whether no two of a notice's items share scheme and code, nor two documents title and url (_merge keeps one
+    of each)."""
+    return (len({(i.scheme, i.code) for i in n.items}) == len(n.items)
+            and len({(d.title, d.url) for d in n.documents}) == len(n.documents))
 
 
 def lone_view(notice: Notice) -> Notice:

@@ -15,7 +15,14 @@ from hypothesis import strategies as st
 from kscity.app import json_bytes
 from kscity.ingest import Accepted, read_file
 from kscity.model.opportunity import Document, ItemCode, Notice, SourceRef
-from kscity.model.serialize import notice_from_json, notice_from_json_text, notice_json, notice_to_json
+from kscity.model.serialize import (
+    notice_from_json,
+    notice_from_json_text,
+    notice_json,
+    notice_to_json,
+    parts_json,
+    parts_to_json,
+)
 from kscity.services.ingest_ready import Ready, classified, ready
 from tests.services.test_ingest_fast_paths import shared_notices
 
@@ -41,6 +48,8 @@ def _both_ways(n: Notice) -> None:
     assert notice_from_json_text(json_bytes(notice_to_json(n))) == n  # the new reader, a text stored before
     # the same document as notice_to_json's, but for how a UTC offset is written
     assert orjson.loads(text) == orjson.loads(json_bytes(notice_to_json(n)).replace(b'+00:00"', b'Z"'))
+    items, documents = parts_json(n)  # an opportunity's items and documents, as ingest writes them
+    assert (orjson.loads(items), orjson.loads(documents)) == tuple(list(part) for part in parts_to_json(n))
 
 
 @settings(max_examples=300, deadline=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy import insert, select
 
@@ -42,6 +43,11 @@ def test_rows_read_back_as_sqlalchemy_wrote_them(kapp: App) -> None:
                                                          for i, over in enumerate(variants)])
     for i in range(len(variants)):
         assert _read(kapp, f"bulk-{i}") == _read(kapp, f"sa-{i}")
+    written = _opportunity("", items=orjson.Fragment(json_bytes(_opportunity("")["items"])),
+                           documents=pack(json_bytes(_opportunity("")["documents"])))
+    with kapp.transaction() as session:  # JSON texts written already (ingest writes a notice's parts so)
+        insert_many(session, table_of(OpportunityRow), [{**written, "ocid": "texts"}])
+    assert _read(kapp, "texts") == _read(kapp, "sa-0")
     with kapp.transaction() as session:  # rows referring to those rows, through the same connection
         opp = session.scalars(select(OpportunityRow.id).where(OpportunityRow.ocid == "bulk-0")).one()
         insert_many(session, table_of(NoticeLinkRow), [

@@ -74,6 +74,11 @@ def notice_json(n: Notice) -> bytes:
     return _ENCODER.encode(n)
 
 
+def parts_json(n: Notice) -> tuple[bytes, bytes]:
+    """A notice's items and documents as JSON texts, those of parts_to_json, each written in one C call."""
+    return _ENCODER.encode(n.items), _ENCODER.encode(n.documents)
+
+
 def notice_from_json_text(text: bytes) -> Notice:
     """The Notice of a JSON text that notice_json or notice_to_json wrote, read in one C call; a text msgspec
     does not take as a Notice (a field missing, a date with a time) is read by notice_from_json, which is lenient."""

@@ -21,10 +21,10 @@ from kscity.core.classify import classify_many
 from kscity.core.dedupe import DEFAULT_THRESHOLD, NoticeFeatures, blocking_keys, compare, features_of
 from kscity.ingest import compile_releases, compiles_to_itself, notice_from_release
 from kscity.model.opportunity import Classification, Notice
-from kscity.model.serialize import notice_from_json, notice_to_json, parts_to_json
+from kscity.model.serialize import notice_from_json, notice_to_json, parts_json
 from kscity.store.bulk import insert_many
 from kscity.store.chunks import in_chunks
-from kscity.store.packed import unpack
+from kscity.store.packed import pack, unpack
 from kscity.store.tables.pipeline import LinkKeyRow, NoticeLinkRow, OpportunityRow, ReleaseRow
 from kscity.store.tables.reference import FxRateRow
 
@@ -316,12 +316,12 @@ def _search_text(n: Notice) -> str:
 
 
 def _opportunity_values(merged: Notice, c: Classification, now: datetime) -> dict[str, Any]:
-    items, documents = parts_to_json(merged)
+    items, documents = parts_json(merged)  # JSON texts, written as they are (the documents packed, as stored)
     return {"title": merged.title, "description": merged.description, "language": merged.language,
             "country": merged.country, "buyer": merged.buyer, "procurement_method": merged.procurement_method,
             "stage": merged.stage, "value": merged.value, "currency": merged.currency, "value_usd": merged.value_usd,
-            "published": merged.published, "tender_deadline": merged.tender_deadline, "items": items,
-            "documents": documents, "service": c.service, "sub_solution": c.sub_solution,
+            "published": merged.published, "tender_deadline": merged.tender_deadline, "items": orjson.Fragment(items),
+            "documents": pack(documents), "service": c.service, "sub_solution": c.sub_solution,
             "class_score": c.score, "class_method": c.method, "evidence": list(c.evidence),
             "search_text": _search_text(merged), "updated_at": now}
 

@@ -21,7 +21,7 @@ from kscity.core.classify import classify_many
 from kscity.core.dedupe import DEFAULT_THRESHOLD, NoticeFeatures, blocking_keys, compare, features_of
 from kscity.ingest import compile_releases, compiles_to_itself, notice_from_release
 from kscity.model.opportunity import Classification, Notice
-from kscity.model.serialize import notice_from_json, notice_to_json, parts_json
+from kscity.model.serialize import notice_from_json, notice_json, parts_json
 from kscity.store.bulk import insert_many
 from kscity.store.chunks import in_chunks
 from kscity.store.packed import pack, unpack
@@ -121,7 +121,7 @@ class StoredRelease:
     notice: Notice
     payload: dict[str, Any] | None = None  # the release, when at hand as an object
     payload_packed: bytes | None = None  # or as packed JSON (store.packed), decoded only when a merge needs it
-    notice_packed: bytes | None = None  # the notice as packed JSON (notice_to_json, store.packed), when known
+    notice_packed: bytes | None = None  # the notice as packed JSON (serialize.notice_json, packed), when known
     self_compiled: bool | None = None  # compiles_to_itself(release), when the reader knows it
     features: NoticeFeatures | None = None  # features_of(notice), when the reader computed them
     lone_class: Classification | None = None  # the classification of lone_view(notice), when computed ahead
@@ -443,7 +443,7 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
     stored_cands = iter(_candidates_many(session, asks))
     for ocid, lone, notice, feats, keys, publisher in prepared:
         written = lone.notice_packed if lone is not None else None
-        as_json: Any = written if written is not None else notice_to_json(notice)
+        as_json: Any = written if written is not None else pack(notice_json(notice))
         if lone is not None and lone.lone_class is not None:
             batch.lone_class[ocid] = lone.lone_class
         batch.notices[ocid] = notice

@@ -28,7 +28,7 @@ browser:
 	  (apt-get update -qq && apt-get install -y -qq poppler-utils fonts-nanum >/dev/null)
 
 test: $(STAMP) browser
-	$(BIN)/pytest -q -p no:cacheprovider --durations=15
+	$(BIN)/pytest -q -p no:cacheprovider -n auto --durations=15
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

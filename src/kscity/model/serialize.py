@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 
@@ -23,35 +22,9 @@ def _dt(v: Any) -> datetime | None:
     return datetime.fromisoformat(v) if isinstance(v, str) and v else None
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _flat(obj: Any) -> dict[str, Any]:
-    names = _FIELD_NAMES.get(type(obj))
-    if names is None:
-        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj))
-    return {name: getattr(obj, name) for name in names}
-
-
-def notice_to_json(n: Notice) -> dict[str, Any]:
-    """A Notice as a JSON-ready dict: what dataclasses.asdict gives, without its deep copies (they took a sixth
-    of ingest time); a Notice's nested values (source, items, documents) are flat dataclasses of plain values."""
-    d = _flat(n)
-    d["source"] = _flat(n.source)
-    d["source"]["published"] = _iso(n.source.published)
-    d["items"], d["documents"] = parts_to_json(n)
-    for key in ("published", "tender_deadline", "tender_start"):
-        d[key] = _iso(getattr(n, key))
-    return d
-
-
-def parts_to_json(n: Notice) -> tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]:
-    """A notice's items and documents as notice_to_json gives them, without serialising the rest."""
-    return tuple(_flat(i) for i in n.items), tuple(_flat(x) for x in n.documents)
-
-
 def notice_from_json(d: dict[str, Any]) -> Notice:
-    """The Notice stored by notice_to_json."""
+    """The Notice of a stored JSON document (notice_json's text, or a text an older kscity wrote from
+    dataclasses.asdict with ISO dates); lenient: a missing field takes its default."""
     src = d["source"]
     start = d.get("tender_start")
     return Notice(
@@ -68,19 +41,19 @@ def notice_from_json(d: dict[str, Any]) -> Notice:
 
 
 def notice_json(n: Notice) -> bytes:
-    """`notice_to_json(n)` as JSON text, written in one C call (msgspec writes the dataclasses as they are, a
-    third of the time): the same text as orjson writes from notice_to_json, but for a UTC offset, written 'Z'
-    where isoformat writes '+00:00' (both read back as the same time)."""
+    """A Notice as JSON text (dataclasses.asdict with ISO dates), written in one C call: msgspec writes the
+    dataclasses as they are. A UTC offset is written 'Z' where isoformat writes '+00:00' (the texts older kscity
+    versions stored); both read back as the same time."""
     return _ENCODER.encode(n)
 
 
 def parts_json(n: Notice) -> tuple[bytes, bytes]:
-    """A notice's items and documents as JSON texts, those of parts_to_json, each written in one C call."""
+    """A notice's items and documents as JSON texts (lists of their fields), each written in one C call."""
     return _ENCODER.encode(n.items), _ENCODER.encode(n.documents)
 
 
 def notice_from_json_text(text: bytes) -> Notice:
-    """The Notice of a JSON text that notice_json or notice_to_json wrote, read in one C call; a text msgspec
+    """The Notice of a stored JSON text (see notice_from_json), read in one C call; a text msgspec
     does not take as a Notice (a field missing, a date with a time) is read by notice_from_json, which is lenient."""
     try:
         return _DECODER.decode(text)

@@ -12,7 +12,7 @@ INSERT per row: waiting on those inserts was over a third of the storing process
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,6 @@ class _Plan:
     """An INSERT compiled for one dialect: its text, its parameter names in order, their bind processors."""
 
     sql: str
-    copy: str  # the COPY ... FROM STDIN statement of the same columns, in the same order
     names: tuple[str, ...]
     processors: tuple[Callable[[Any], Any] | None, ...]
     positional: bool
@@ -44,10 +43,29 @@ def _plan(dialect: Dialect, table: Table, names: tuple[str, ...]) -> _Plan:
         compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
         order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else names
         processors = tuple(table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in order)
-        copy = f"COPY {dialect.identifier_preparer.format_table(table)} (" + ", ".join(
-            dialect.identifier_preparer.quote(n) for n in order) + ") FROM STDIN"
-        plan = by_key[(table.name, names)] = _Plan(str(compiled), copy, order, processors, compiled.positional)
+        plan = by_key[(table.name, names)] = _Plan(str(compiled), order, processors, compiled.positional)
     return plan
+
+
+def copies(session: Session) -> bool:
+    """Whether the session's database takes rows by COPY here (PostgreSQL through psycopg)."""
+    dialect = session.get_bind().dialect
+    return dialect.name == "postgresql" and dialect.driver == "psycopg"
+
+
+def copy_rows(session: Session, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> int:
+    """COPY rows, tuples of values the driver takes as they are (in `columns` order), into `table`, in the
+    session's transaction; only where `copies(session)`. Returns how many rows went in."""
+    conn = session.connection()
+    quote = conn.dialect.identifier_preparer
+    statement = f"COPY {quote.format_table(table)} ({', '.join(quote.quote(c) for c in columns)}) FROM STDIN"
+    raw: Any = conn.connection.driver_connection
+    count = 0
+    with raw.cursor() as cur, cur.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
 
 
 def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -57,11 +75,8 @@ def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     conn = session.connection()
     plan = _plan(conn.dialect, table, tuple(rows[0]))
     pairs = tuple(zip(plan.names, plan.processors, strict=True))
-    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
-        raw: Any = conn.connection.driver_connection
-        with raw.cursor() as cur, cur.copy(plan.copy) as copy:
-            for row in rows:
-                copy.write_row(tuple(p(row[n]) if p else row[n] for n, p in pairs))
+    if copies(session):
+        copy_rows(session, table, plan.names, (tuple(p(row[n]) if p else row[n] for n, p in pairs) for row in rows))
         return
     if plan.positional:
         params: list[Any] = [tuple(p(row[n]) if p else row[n] for n, p in pairs) for row in rows]

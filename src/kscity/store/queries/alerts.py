@@ -10,7 +10,7 @@ import orjson
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from kscity.store.bulk import insert_many
+from kscity.store.bulk import copies, copy_rows, insert_many
 from kscity.store.chunks import in_chunks
 from kscity.store.tables.alerts import AlertDeliveryRow
 
@@ -34,17 +34,11 @@ def delivered_pairs(session: Session, wanted: Sequence[tuple[int, str]]) -> set[
 def add_deliveries(session: Session, rows: Iterable[Delivery]) -> int:
     """Insert delivery rows (in DELIVERY_COLUMNS order): COPY on PostgreSQL, as a first run can record hundreds
     of thousands; executemany in chunks elsewhere. Returns how many were inserted."""
-    conn = session.connection()
-    count = 0
-    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
-        raw: Any = conn.connection.driver_connection
-        with raw.cursor() as cur, cur.copy(f"COPY {AlertDeliveryRow.__tablename__} "
-                                           f"({', '.join(DELIVERY_COLUMNS)}) FROM STDIN") as copy:
-            for pid, ocid, title, en, ko, when, emailed in rows:
-                copy.write_row((pid, ocid, title, _json(en), _json(ko), when, emailed))
-                count += 1
-        return count
     table = cast(Table, AlertDeliveryRow.__table__)
+    if copies(session):  # tuples as they come, no dict per row: the JSON columns go in as their text
+        return copy_rows(session, table, DELIVERY_COLUMNS, ((pid, ocid, title, _json(en), _json(ko), when, emailed)
+                                                            for pid, ocid, title, en, ko, when, emailed in rows))
+    count = 0
     chunk: list[dict[str, Any]] = []
     for row in rows:
         chunk.append(dict(zip(DELIVERY_COLUMNS, row, strict=True)))

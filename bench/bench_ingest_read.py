@@ -40,14 +40,16 @@ def _base_releases() -> list[dict[str, Any]]:
     return [r for r in out if isinstance(r, dict) and r.get("ocid")]
 
 
-def build(path: Path, count: int) -> int:
-    """Write a release package of `count` releases (shared ones repeated under new ocids). Each copy's tender
-    title and description carry the copy's number, so that no copy is a text kscity has seen: ingest remembers
-    recent texts (classification, pair scores), and exact repeats would measure those memos, not the work."""
+def build(path: Path, count: int, min_bytes: int = 0) -> int:
+    """Write a release package of at least `count` releases and `min_bytes` bytes (shared releases repeated under
+    new ocids); returns how many releases it holds. Each copy's tender title and description carry the copy's
+    number, so that no copy is a text kscity has seen: ingest remembers recent texts (classification, pair
+    scores), and exact repeats would measure those memos, not the work."""
     base = _base_releases()
     with open(path, "wb") as out:
         out.write(b'{"uri": "bench", "publishedDate": "2024-01-01T00:00:00Z", "version": "1.1", "releases": [')
-        for index in range(count):
+        index = 0
+        while index < count or out.tell() < min_bytes:
             copy = index // len(base)
             release = dict(base[index % len(base)])
             release["ocid"] = f"{release['ocid']}-x{copy}"
@@ -57,8 +59,9 @@ def build(path: Path, count: int) -> int:
                     if isinstance(tender.get(key), str):
                         tender[key] = f"{tender[key]} ({copy})"
             out.write((b"," if index else b"") + orjson.dumps(release))
+            index += 1
         out.write(b"]}")
-    return count
+    return index
 
 
 def parse_gc_off(path: Path, count: int) -> float:

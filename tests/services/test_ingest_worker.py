@@ -107,15 +107,17 @@ def _opportunities(kapp: App) -> list[tuple[Any, ...]]:
         for n in s.scalars(select(NoticeLinkRow)):
             links.setdefault(n.opportunity_id, []).append(n.ocid)
         return sorted((o.ocid, tuple(sorted(links[o.id])), o.service, o.sub_solution, o.class_score,
-                       tuple(o.evidence)) for o in s.scalars(select(OpportunityRow)))
+                       tuple(o.evidence), o.title, o.stage, o.value_usd, orjson.dumps(o.items),
+                       orjson.dumps(o.documents), o.search_text) for o in s.scalars(select(OpportunityRow)))
 
 
-def test_classes_computed_ahead_are_those_the_build_computes(kapp: App, shared_data: Path, tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """The reading side classifies each release's lone view ahead; the build may use that only for that very
-    view. Copies of the Portuguese releases under another publisher, each with a street-lighting item, link to
-    the originals: their merged views classify otherwise than the lone views, so a class used for the wrong
-    view would show."""
+def test_views_worked_out_ahead_are_those_the_build_works_out(kapp: App, shared_data: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reading side works out each release's lone view ahead (classification, items, documents, search text);
+    the build may use that only for that very view. Copies of the Portuguese releases under another publisher,
+    each with a street-lighting item, link to the originals: their merged views classify otherwise than the lone
+    views, so a class used for the wrong view would show. Releases of a third publisher stay alone and list an
+    item and a document twice: their lone views drop the repeats, so texts of the notice instead would show."""
     pkg = orjson.loads((shared_data / "ocds/portugal/impic-release-package.json").read_bytes())
     pkg = pkg[0] if isinstance(pkg, list) else pkg
     light = {"id": "L1", "description": "Smart street lighting", "classification": {
@@ -125,12 +127,21 @@ def test_classes_computed_ahead_are_those_the_build_computes(kapp: App, shared_d
         tender = dict(r.get("tender") or {}, items=[light, *(r.get("tender") or {}).get("items", [])])
         copies.append(dict(r, ocid=r["ocid"].replace("ocds-px0z7d-", "ocds-zz9zz9-"), tender=tender))
     path = tmp_path / "both.json"
-    path.write_bytes(orjson.dumps(dict(pkg, releases=pkg["releases"] + copies)))
+    doc = {"id": "D1", "title": "Caderno de encargos", "url": "https://example.org/d1.pdf"}
+    repeats = [dict(r, ocid=f"ocds-yy8yy8-rep-{n}", id=f"rep-{n}", tender={
+        "id": f"rep-{n}", "title": f"Iluminação pública inteligente, lote {n} de Aveiro", "items": [
+            light, dict(light, id="L2")], "documents": [doc, dict(doc, id="D2")]}) for n, r in
+        enumerate(pkg["releases"][:5])]
+    path.write_bytes(orjson.dumps(dict(pkg, releases=pkg["releases"] + copies + repeats)))
     ingest_file(kapp, path, worker=False)
     ahead = _opportunities(kapp)
     assert any(len(links) > 1 for _, links, *_ in ahead), "some copies link to their originals"
     merged = {service for _, links, service, *_ in ahead if len(links) > 1}
     assert len(merged) > 1, "merged views take the street lights where the original had no main code, not elsewhere"
+    repeated = [row for row in ahead if row[0].startswith("ocds-yy8yy8-rep-")]
+    assert len(repeated) == 5 and all(len(orjson.loads(row[9])) == 1 and [
+        d["url"] for d in orjson.loads(row[10])].count(doc["url"]) == 1 for row in repeated), \
+        "lone views keep one of each repeated item and document"
 
     from kscity.services import ingest_worker
 

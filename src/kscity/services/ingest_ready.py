@@ -15,9 +15,9 @@ from kscity.app import json_bytes
 from kscity.core.classify import classify_many
 from kscity.core.dedupe import NoticeFeatures, features_of
 from kscity.ingest import Accepted, Rejected, compiles_to_itself
-from kscity.model.opportunity import Classification, Notice
+from kscity.model.opportunity import Notice
 from kscity.model.serialize import notice_from_json_text, notice_json
-from kscity.services.opportunity_build import lone_view
+from kscity.services.opportunity_build import LoneAhead, lone_ahead, lone_view
 from kscity.store.packed import pack, unpack
 
 
@@ -38,7 +38,7 @@ class Ready:
     self_compiled: bool  # a lone OCDS release whose compiled release says what it says (compiles_to_itself)
     # for a self-compiled release only: the build uses them only when the release's own notice is its ocid's
     features: NoticeFeatures | None  # features_of(notice), for linkage
-    lone_class: Classification | None = None  # of lone_view(notice), the view it gets if it stays alone
+    lone: LoneAhead | None = None  # lone_view(notice), the view it gets if it stays alone, worked out ahead
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled (to the storing process) without its Notice, which is read back from `notice_packed`: pickle
@@ -92,8 +92,10 @@ def ready(item: Accepted) -> Ready:
 
 
 def classified(batch: list[Ready | Rejected]) -> list[Ready | Rejected]:
-    """A batch with the lone views of its self-compiled releases classified, in one classifier call (only their
-    own notice can be the compiled one). Items are made ready one by one as they are read (the release objects
-    are let go at once: 500 of them held for a batch cost 40 MB), and classified per batch."""
-    classes = iter(classify_many([lone_view(i.notice) for i in batch if isinstance(i, Ready) and i.self_compiled]))
-    return [replace(i, lone_class=next(classes)) if isinstance(i, Ready) and i.self_compiled else i for i in batch]
+    """A batch with the lone views of its self-compiled releases worked out (only their own notice can be the
+    compiled one), classified in one classifier call. Items are made ready one by one as they are read (the
+    release objects are let go at once: 500 of them held for a batch cost 40 MB), and classified per batch."""
+    todo = [i for i in batch if isinstance(i, Ready) and i.self_compiled]
+    classes = iter(classify_many([lone_view(i.notice) for i in todo]))
+    return [replace(i, lone=lone_ahead(i.notice, next(classes))) if isinstance(i, Ready) and i.self_compiled else i
+            for i in batch]

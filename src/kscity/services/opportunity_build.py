@@ -124,7 +124,7 @@ class StoredRelease:
     notice_packed: bytes | None = None  # the notice as packed JSON (serialize.notice_json, packed), when known
     self_compiled: bool | None = None  # compiles_to_itself(release), when the reader knows it
     features: NoticeFeatures | None = None  # features_of(notice), when the reader computed them
-    lone_class: Classification | None = None  # the classification of lone_view(notice), when computed ahead
+    lone: LoneAhead | None = None  # lone_view(notice) worked out ahead (its classification, its row's texts)
 
     def release(self) -> dict[str, Any]:
         """The release as an object."""
@@ -178,8 +178,24 @@ def _distinct(n: Notice) -> bool:
 
 def lone_view(notice: Notice) -> Notice:
     """The opportunity view of a notice that is its project's only source (what most new notices become): the
-    reading side classifies it ahead, and the build uses that classification for this very view only."""
+    reading side works it out ahead (lone_ahead), and the build uses that for this very view only."""
     return _merge([notice])
+
+
+@dataclass(frozen=True, slots=True)
+class LoneAhead:
+    """What the reading side works out for lone_view(notice), so that the process that stores (the busier one)
+    does not: the view's classification, whether the view is the notice itself, and its row's texts."""
+
+    classification: Classification
+    is_notice: bool  # lone_view(notice) is notice: nothing to drop
+    parts: tuple[bytes, bytes, str]  # opportunity_parts(lone_view(notice))
+
+
+def lone_ahead(notice: Notice, classification: Classification) -> LoneAhead:
+    """A notice's lone view worked out, given the view's classification (classified in batches by the caller)."""
+    view = lone_view(notice)
+    return LoneAhead(classification, view is notice, opportunity_parts(view))
 
 
 def publisher_of(ocid: str, kind: str) -> str:
@@ -207,7 +223,7 @@ class _Batch:
     publisher: dict[str, str] = field(default_factory=dict)  # ocid → publisher_of(...), for new links
     updated: dict[str, Any] = field(default_factory=dict)  # ocid → its new compiled notice (JSON, or packed already)
     notices: dict[str, Notice] = field(default_factory=dict)  # ocid → its compiled notice, new links and updated
-    lone_class: dict[str, Classification] = field(default_factory=dict)  # ocid → its lone view's class, if known
+    lone: dict[str, LoneAhead] = field(default_factory=dict)  # ocid → its lone view worked out ahead, if it was
     new_opps: dict[int, str] = field(default_factory=dict)  # temporary (negative) id → the opportunity's ocid
     touched: set[int] = field(default_factory=set)  # opportunity ids, real or temporary
 
@@ -315,20 +331,28 @@ def _search_text(n: Notice) -> str:
     return " ".join(p for p in parts if p).casefold()[:20000]
 
 
-def _opportunity_values(merged: Notice, c: Classification, now: datetime) -> dict[str, Any]:
-    items, documents = parts_json(merged)  # JSON texts, written as they are (the documents packed, as stored)
+def opportunity_parts(view: Notice) -> tuple[bytes, bytes, str]:
+    """An opportunity row's written parts: items as JSON text, documents as packed JSON text (as stored), and
+    the search text."""
+    items, documents = parts_json(view)
+    return items, pack(documents), _search_text(view)
+
+
+def _opportunity_values(merged: Notice, c: Classification, now: datetime,
+                        parts: tuple[bytes, bytes, str] | None = None) -> dict[str, Any]:
+    items, documents, search_text = parts or opportunity_parts(merged)
     return {"title": merged.title, "description": merged.description, "language": merged.language,
             "country": merged.country, "buyer": merged.buyer, "procurement_method": merged.procurement_method,
             "stage": merged.stage, "value": merged.value, "currency": merged.currency, "value_usd": merged.value_usd,
             "published": merged.published, "tender_deadline": merged.tender_deadline, "items": orjson.Fragment(items),
-            "documents": pack(documents), "service": c.service, "sub_solution": c.sub_solution,
+            "documents": documents, "service": c.service, "sub_solution": c.sub_solution,
             "class_score": c.score, "class_method": c.method, "evidence": list(c.evidence),
-            "search_text": _search_text(merged), "updated_at": now}
+            "search_text": search_text, "updated_at": now}
 
 
-def _merged_views(session: Session, batch: _Batch) -> tuple[dict[int, Notice], dict[int, Classification]]:
+def _merged_views(session: Session, batch: _Batch) -> tuple[dict[int, Notice], dict[int, LoneAhead]]:
     """Each touched opportunity's merged view from all its links, this batch's new and updated ones included,
-    and the classifications known ahead: those of views that are lone_view(n) of a notice n classified ahead."""
+    and those worked out ahead: views that are lone_view(n) of a notice n the reading side worked out."""
     real = sorted(i for i in batch.touched if i > 0)
     by_opp: dict[int, dict[str, Notice]] = {i: {} for i in batch.touched}
     opp_ocid = dict(batch.new_opps)
@@ -345,30 +369,35 @@ def _merged_views(session: Session, batch: _Batch) -> tuple[dict[int, Notice], d
     for ocid, link in batch.new_links.items():
         by_opp[link["opportunity_id"]][ocid] = batch.notices[ocid]
     views: dict[int, Notice] = {}
-    known: dict[int, Classification] = {}
+    known: dict[int, LoneAhead] = {}
     for opp_id, links in by_opp.items():
         if not links or opp_id not in opp_ocid:
             continue
         notices = [links[o] for o in sorted(links)]
         primary = next((n for n in notices if n.ocid == opp_ocid[opp_id]), notices[0])
-        views[opp_id] = _merge([primary, *[n for n in notices if n is not primary]])
-        ahead = batch.lone_class.get(primary.ocid) if len(notices) == 1 else None
+        ahead = batch.lone.get(primary.ocid) if len(notices) == 1 else None
         if ahead is not None and primary is batch.notices.get(primary.ocid):
-            known[opp_id] = ahead  # the view is _merge([primary]) = lone_view(primary), classified ahead
+            # the view is _merge([primary]) = lone_view(primary), worked out ahead
+            views[opp_id] = primary if ahead.is_notice else _merge([primary])
+            known[opp_id] = ahead
+        else:
+            views[opp_id] = _merge([primary, *[n for n in notices if n is not primary]])
     return views, known
 
 
-def _classes(views: dict[int, Notice], known: dict[int, Classification]) -> list[Classification]:
+def _classes(views: dict[int, Notice], known: dict[int, LoneAhead]) -> list[Classification]:
     """Each view's classification: known ahead, or computed now in one classifier call for the rest (the text
     encoder, when configured, is fast on a batch and slow one text at a time)."""
     todo = [opp_id for opp_id in views if opp_id not in known]
     found = dict(zip(todo, classify_many([views[i] for i in todo]), strict=True)) if todo else {}
-    return [known[i] if i in known else found[i] for i in views]
+    return [known[i].classification if i in known else found[i] for i in views]
 
 
-def _write(session: Session, batch: _Batch, views: dict[int, Notice], classes: list[Classification]) -> None:
+def _write(session: Session, batch: _Batch, views: dict[int, Notice], classes: list[Classification],
+           ahead: dict[int, LoneAhead]) -> None:
     now = datetime.now(UTC).replace(tzinfo=None)
-    values = {opp_id: _opportunity_values(v, c, now) for (opp_id, v), c in zip(views.items(), classes, strict=True)}
+    values = {opp_id: _opportunity_values(v, c, now, ahead[opp_id].parts if opp_id in ahead else None)
+              for (opp_id, v), c in zip(views.items(), classes, strict=True)}
     real_id: dict[int, int] = {}
     temps = sorted(batch.new_opps, reverse=True)  # -1, -2, …: the order they were created in
     if temps:
@@ -444,8 +473,8 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
     for ocid, lone, notice, feats, keys, publisher in prepared:
         written = lone.notice_packed if lone is not None else None
         as_json: Any = written if written is not None else pack(notice_json(notice))
-        if lone is not None and lone.lone_class is not None:
-            batch.lone_class[ocid] = lone.lone_class
+        if lone is not None and lone.lone is not None:
+            batch.lone[ocid] = lone.lone
         batch.notices[ocid] = notice
         if ocid in known:
             batch.updated[ocid] = as_json
@@ -466,5 +495,5 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
         cache.put(ocid, feats)
         batch.touched.add(opp_id)
     views, ahead = _merged_views(session, batch)
-    _write(session, batch, views, _classes(views, ahead))
+    _write(session, batch, views, _classes(views, ahead), ahead)
     return len(batch.touched)

@@ -14,14 +14,14 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, select, update
+from sqlalchemy import LargeBinary, Table, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from kscity.core.classify import classify_many
 from kscity.core.dedupe import DEFAULT_THRESHOLD, NoticeFeatures, blocking_keys, compare, features_of
 from kscity.ingest import compile_releases, compiles_to_itself, notice_from_release
 from kscity.model.opportunity import Classification, Notice
-from kscity.model.serialize import notice_from_json, notice_json, parts_json
+from kscity.model.serialize import notice_from_json_text, notice_json, parts_json
 from kscity.store.bulk import insert_many
 from kscity.store.chunks import in_chunks
 from kscity.store.packed import pack, unpack
@@ -137,6 +137,17 @@ class StoredRelease:
     def compiles_to_itself(self) -> bool:
         """Whether this release, alone, compiles to what it says (ingest.compiles_to_itself)."""
         return self.self_compiled if self.self_compiled is not None else compiles_to_itself(self.release())
+
+
+def _notice_text(column: Any) -> Any:
+    """A stored notice column selected as its packed bytes, not decoded to a dict (see _stored_notice)."""
+    return type_coerce(column, LargeBinary)
+
+
+def _stored_notice(packed: bytes) -> Notice:
+    """A stored notice read straight from its packed JSON text into a Notice (msgspec, one C call), instead of
+    through a dict and notice_from_json."""
+    return notice_from_json_text(unpack(bytes(packed)))
 
 
 def _compiled_notice(rows: Sequence[StoredRelease], fx: FxTable) -> Notice:
@@ -301,13 +312,13 @@ def _link(session: Session, feats: NoticeFeatures, publisher: str, keys: frozens
     stored = [o for o in cand_ocids if o not in opp_of]
     missing = [o for o in stored if cache.get(o) is None]
     if stored:
-        wanted = (NoticeLinkRow.ocid, NoticeLinkRow.opportunity_id, NoticeLinkRow.notice)
+        wanted = (NoticeLinkRow.ocid, NoticeLinkRow.opportunity_id, _notice_text(NoticeLinkRow.notice))
         rows = session.execute(select(*wanted).where(NoticeLinkRow.ocid.in_(stored)) if missing else
                                select(*wanted[:2]).where(NoticeLinkRow.ocid.in_(stored))).all()
         for row in rows:
             opp_of[row[0]] = row[1]
             if missing and cache.get(row[0]) is None:
-                cache.put(row[0], features_of(notice_from_json(row[2])))
+                cache.put(row[0], features_of(_stored_notice(row[2])))
     # the scoring of kscity.core.dedupe.match_against, with the candidates' features taken from the cache
     scored = []
     anon = anonymous(feats)
@@ -361,11 +372,12 @@ def _merged_views(session: Session, batch: _Batch) -> tuple[dict[int, Notice], d
             for o, ocid in session.execute(select(OpportunityRow.id, OpportunityRow.ocid)
                                            .where(OpportunityRow.id.in_(chunk))):
                 opp_ocid[o] = ocid
-            rows = session.execute(select(NoticeLinkRow.opportunity_id, NoticeLinkRow.ocid, NoticeLinkRow.notice)
+            rows = session.execute(select(NoticeLinkRow.opportunity_id, NoticeLinkRow.ocid,
+                                          _notice_text(NoticeLinkRow.notice))
                                    .where(NoticeLinkRow.opportunity_id.in_(chunk)))
             for o, ocid, stored in rows:  # decoded only when this batch did not build the notice itself
                 built = batch.notices.get(ocid)
-                by_opp[o][ocid] = built if built is not None else notice_from_json(stored)
+                by_opp[o][ocid] = built if built is not None else _stored_notice(stored)
     for ocid, link in batch.new_links.items():
         by_opp[link["opportunity_id"]][ocid] = batch.notices[ocid]
     views: dict[int, Notice] = {}
@@ -433,12 +445,13 @@ def _releases_of(session: Session, wanted: list[str], fresh: Mapping[str, Sequen
                                                            .where(NoticeLinkRow.ocid.in_(chunk))))
     releases: dict[str, Sequence[StoredRelease]] = {o: fresh[o] for o in wanted if o not in known and o in fresh}
     stored: dict[str, list[StoredRelease]] = {}
-    cols = (ReleaseRow.ocid, ReleaseRow.kind, ReleaseRow.source, ReleaseRow.payload, ReleaseRow.notice)
+    cols = (ReleaseRow.ocid, ReleaseRow.kind, ReleaseRow.source, ReleaseRow.payload,
+            _notice_text(ReleaseRow.notice).label("notice"))
     rest = [o for o in wanted if o not in releases]
     for chunk in in_chunks(rest):
         for row in session.execute(select(*cols).where(ReleaseRow.ocid.in_(chunk)).order_by(ReleaseRow.id)):
             stored.setdefault(row.ocid, []).append(
-                StoredRelease(row.kind, row.source, notice_from_json(row.notice), payload=row.payload))
+                StoredRelease(row.kind, row.source, _stored_notice(row.notice), payload=row.payload))
     releases.update(stored)
     return releases, known
 

@@ -61,3 +61,52 @@ def test_compile_refuses_mixed_ocids_and_urls() -> None:
         compile_releases([{"ocid": "a", "date": "2020"}], "https://standard.open-contracting.org/schema.json")
     with pytest.raises(InvalidInput):
         compile_releases([{"ocid": "a", "date": "2020"}, {"ocid": "a"}])
+
+
+def _without_empties(value: Any) -> Any:
+    """A document without its empty objects and lists, which carry nothing: ocdsmerge keeps an empty object met
+    in a release when compiling from the first release, and not when extending a compiled release."""
+    if isinstance(value, dict):
+        pruned = {k: _without_empties(v) for k, v in value.items()}
+        return {k: v for k, v in pruned.items() if v not in ({}, [])}
+    if isinstance(value, list):
+        return [_without_empties(v) for v in value]
+    return value
+
+
+def test_folding_new_releases_onto_a_compiled_release_gives_the_compiled_release(shared_data: Path) -> None:
+    """An update merges only its new releases onto the stored compiled release: on every ocid of the shared
+    samples with several releases, split at every point, the result equals compiling all releases (but for
+    empty objects) and so gives the same Notice; a compiled release ocdsmerge warned about is never extended."""
+    from kscity.ingest import compile_folding, notice_from_release, release_order
+
+    folded = refused = 0
+    for folder in SAMPLES:
+        for ocid, releases in _releases(shared_data / "ocds" / folder).items():
+            unique = sorted({json.dumps(r, sort_keys=True): r for r in releases}.values(), key=release_order)
+            if len(unique) < 2:
+                continue
+            whole, _ = compile_folding(json.loads(json.dumps(unique)))
+            assert whole == compile_releases(json.loads(json.dumps(unique))), ocid
+            for split in range(1, len(unique)):
+                onto, foldable = compile_folding(json.loads(json.dumps(unique[:split])))
+                if not foldable:
+                    refused += 1
+                    continue
+                got, _ = compile_folding(json.loads(json.dumps(unique[split:])), onto=onto)
+                assert _without_empties(got) == _without_empties(whole), (ocid, split)
+                assert notice_from_release(got) == notice_from_release(whole), (ocid, split)
+                folded += 1
+    assert folded > 80, (folded, refused)
+
+
+def test_a_compile_ocdsmerge_warns_about_may_not_be_extended() -> None:
+    from kscity.ingest import compile_folding
+
+    twice = [{"id": "s1", "name": "A"}, {"id": "s1", "name": "B"}]  # one id twice: ocdsmerge warns
+    first = {"ocid": "ocds-x-1", "id": "r1", "date": "2024-01-01T00:00:00Z",
+             "awards": [{"id": "a1", "suppliers": twice}]}
+    later = {"ocid": "ocds-x-1", "id": "r2", "date": "2024-02-01T00:00:00Z", "tender": {"title": "Lights"}}
+    compiled, foldable = compile_folding([first])
+    assert not foldable and compiled["awards"][0]["suppliers"] == [twice[1]]  # the last one wins
+    assert compile_folding([later], onto=compile_folding([later])[0])[1]

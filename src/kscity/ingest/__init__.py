@@ -6,7 +6,14 @@ payload or snippet and plain-words errors). Its `.summary` (a FileSummary) has t
 `compile_releases` merges one ocid's releases into a compiled release; `notice_from_release` maps it.
 """
 
-from kscity.ingest.compile import OCDS_1_1_5_MERGE_RULES, compile_releases, compiles_to_itself, merge_rules
+from kscity.ingest.compile import (
+    OCDS_1_1_5_MERGE_RULES,
+    compile_folding,
+    compile_releases,
+    compiles_to_itself,
+    merge_rules,
+    release_order,
+)
 from kscity.ingest.items import Accepted, FileSummary, FxLookup, ReadError, ReadItem, Rejected, content_hash
 from kscity.ingest.limits import LimitExceeded, Limits
 from kscity.ingest.normalize import notice_from_release, release_stage
@@ -26,6 +33,7 @@ __all__ = [
     "ReadItem",
     "Rejected",
     "check_release",
+    "compile_folding",
     "compile_releases",
     "compiles_to_itself",
     "content_hash",
@@ -33,5 +41,6 @@ __all__ = [
     "merge_rules",
     "notice_from_release",
     "read_file",
+    "release_order",
     "release_stage",
 ]

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from kscity.core.classify import classify_many
 from kscity.core.dedupe import DEFAULT_THRESHOLD, NoticeFeatures, blocking_keys, compare, features_of
-from kscity.ingest import compile_releases, compiles_to_itself, notice_from_release
+from kscity.ingest import compile_folding, compiles_to_itself, notice_from_release, release_order
 from kscity.model.opportunity import Classification, Notice
 from kscity.model.serialize import notice_from_json_text, notice_json, parts_json
 from kscity.store.bulk import insert_many
@@ -150,16 +150,49 @@ def _stored_notice(packed: bytes) -> Notice:
     return notice_from_json_text(unpack(bytes(packed)))
 
 
-def _compiled_notice(rows: Sequence[StoredRelease], fx: FxTable) -> Notice:
+@dataclass(frozen=True)
+class Compiled:
+    """An ocid's compiled release, as its link keeps it (notice_link.compiled) to be extended by an update, and
+    the order key (ingest.release_order) of the last release merged into it."""
+
+    through: tuple[str, str]
+    release: dict[str, Any]
+
+    def stored(self) -> dict[str, Any]:
+        """As the column keeps it."""
+        return {"through": list(self.through), "release": self.release}
+
+
+def _compiled_notice(rows: Sequence[StoredRelease], fx: FxTable) -> tuple[Notice, Compiled | None]:
+    """The notice of an ocid's releases (all of them, in storage order), and the compiled release to keep when
+    they were merged and may be extended later."""
     ocds = [r for r in rows if r.kind == "ocds"]
     latest = rows[-1].notice
     if not ocds:
-        return _merge([r.notice for r in rows])
+        return _merge([r.notice for r in rows]), None
     if len(rows) == 1 and ocds[0].compiles_to_itself():
-        return latest  # what compiling it would give (checked against ocdsmerge by a test), without the merge
-    releases = sorted((r.release() for r in ocds), key=lambda p: (str(p.get("date") or ""), str(p.get("id") or "")))
-    compiled = compile_releases(releases)
-    notice = notice_from_release(compiled, source=ocds[-1].source, fx=fx.lookup)
+        return latest, None  # what compiling it would give (checked against ocdsmerge by a test), without the merge
+    releases = sorted((r.release() for r in ocds), key=release_order)
+    compiled, foldable = compile_folding(releases)
+    kept = Compiled(release_order(releases[-1]), compiled) if foldable else None
+    return _notice_of(compiled, ocds[-1].source, latest, fx), kept
+
+
+def _folded_notice(rows: Sequence[StoredRelease], onto: Compiled, fx: FxTable) -> tuple[Notice, Compiled] | None:
+    """The notice of an ocid after an update, merging only the update's releases (`rows`, all OCDS, all after
+    `onto.through`) onto the compiled release kept for the ocid; None when ocdsmerge warned while merging them
+    (then the ocid is compiled from its first release: folding might differ)."""
+    releases = sorted((r.release() for r in rows), key=release_order)
+    compiled, foldable = compile_folding(releases, onto=onto.release)
+    if not foldable:
+        return None
+    return _notice_of(compiled, rows[-1].source, rows[-1].notice, fx), Compiled(release_order(releases[-1]), compiled)
+
+
+def _notice_of(compiled: dict[str, Any], source: str, latest: Notice, fx: FxTable) -> Notice:
+    """A compiled release's notice; what it lacks of country, language and buyer taken from the latest release's
+    own notice (whose reader knew the package's publisher)."""
+    notice = notice_from_release(compiled, source=source, fx=fx.lookup)
     fill = {k: getattr(latest, k) for k in ("country", "language", "buyer") if not getattr(notice, k)}
     return replace(notice, **fill) if fill else notice
 
@@ -233,6 +266,7 @@ class _Batch:
     keys_of: dict[str, list[str]] = field(default_factory=dict)  # ocid → its blocking keys, to store
     publisher: dict[str, str] = field(default_factory=dict)  # ocid → publisher_of(...), for new links
     updated: dict[str, Any] = field(default_factory=dict)  # ocid → its new compiled notice (JSON, or packed already)
+    compiled: dict[str, Compiled | None] = field(default_factory=dict)  # ocid → its compiled release to keep
     notices: dict[str, Notice] = field(default_factory=dict)  # ocid → its compiled notice, new links and updated
     lone: dict[str, LoneAhead] = field(default_factory=dict)  # ocid → its lone view worked out ahead, if it was
     new_opps: dict[int, str] = field(default_factory=dict)  # temporary (negative) id → the opportunity's ocid
@@ -425,35 +459,54 @@ def _write(session: Session, batch: _Batch, views: dict[int, Notice], classes: l
     if existing:
         session.execute(update(OpportunityRow), existing)
     if batch.updated:
-        session.execute(update(NoticeLinkRow), [{"ocid": o, "notice": n} for o, n in sorted(batch.updated.items())])
+        session.execute(update(NoticeLinkRow), [{"ocid": o, "notice": n, "compiled": _kept(batch, o)}
+                                                for o, n in sorted(batch.updated.items())])
     if batch.new_links:
-        links = [{**link, "opportunity_id": real_id.get(link["opportunity_id"], link["opportunity_id"])}
-                 for link in batch.new_links.values()]
+        links = [{**link, "opportunity_id": real_id.get(link["opportunity_id"], link["opportunity_id"]),
+                  "compiled": _kept(batch, ocid)} for ocid, link in batch.new_links.items()]
         insert_many(session, table_of(NoticeLinkRow), links)
         insert_many(session, table_of(LinkKeyRow), [{"key": k[:200], "ocid": o, "publisher": batch.publisher[o]}
                                                     for o, ks in batch.keys_of.items() for k in ks])
 
 
+def _kept(batch: _Batch, ocid: str) -> dict[str, Any] | None:
+    kept = batch.compiled.get(ocid)
+    return kept.stored() if kept is not None else None
+
+
 def _releases_of(session: Session, wanted: list[str], fresh: Mapping[str, Sequence[StoredRelease]],
-                 ) -> tuple[dict[str, Sequence[StoredRelease]], dict[str, int]]:
-    """Each ocid's releases in storage order, and the opportunity of those already linked. An ocid not linked
-    yet has no release stored before this transaction (store and build share it), so the releases the ingest
-    hands over are all it has; the others are read back."""
+                 ) -> tuple[dict[str, Sequence[StoredRelease]], dict[str, int], dict[str, Compiled]]:
+    """Each ocid's releases in storage order, the opportunity of those already linked, and the compiled release
+    to extend for linked ones whose new releases all come after it. An ocid not linked yet has no release stored
+    before this transaction (store and build share it), so the releases the ingest hands over are all it has;
+    so has, for the build, an ocid whose kept compiled release the new ones extend; the others are read back."""
     known: dict[str, int] = {}
+    onto: dict[str, Compiled] = {}
     for chunk in in_chunks(wanted):
-        known.update((o, i) for o, i in session.execute(select(NoticeLinkRow.ocid, NoticeLinkRow.opportunity_id)
-                                                           .where(NoticeLinkRow.ocid.in_(chunk))))
-    releases: dict[str, Sequence[StoredRelease]] = {o: fresh[o] for o in wanted if o not in known and o in fresh}
+        for o, i, kept in session.execute(select(NoticeLinkRow.ocid, NoticeLinkRow.opportunity_id,
+                                                 NoticeLinkRow.compiled).where(NoticeLinkRow.ocid.in_(chunk))):
+            known[o] = i
+            new = fresh.get(o)
+            if kept is not None and new and all(r.kind == "ocds" for r in new):
+                through = (str(kept["through"][0]), str(kept["through"][1]))
+                if min(release_order(r.release()) for r in new) > through:
+                    onto[o] = Compiled(through, kept["release"])
+    releases: dict[str, Sequence[StoredRelease]] = {o: fresh[o] for o in wanted
+                                                    if (o not in known or o in onto) and o in fresh}
+    releases.update(_stored_releases(session, [o for o in wanted if o not in releases]))
+    return releases, known, onto
+
+
+def _stored_releases(session: Session, ocids: list[str]) -> dict[str, list[StoredRelease]]:
+    """The stored releases of ocids, in storage order."""
     stored: dict[str, list[StoredRelease]] = {}
     cols = (ReleaseRow.ocid, ReleaseRow.kind, ReleaseRow.source, ReleaseRow.payload,
             _notice_text(ReleaseRow.notice).label("notice"))
-    rest = [o for o in wanted if o not in releases]
-    for chunk in in_chunks(rest):
+    for chunk in in_chunks(ocids):
         for row in session.execute(select(*cols).where(ReleaseRow.ocid.in_(chunk)).order_by(ReleaseRow.id)):
             stored.setdefault(row.ocid, []).append(
                 StoredRelease(row.kind, row.source, _stored_notice(row.notice), payload=row.payload))
-    releases.update(stored)
-    return releases, known
+    return stored
 
 
 def table_of(mapped: type[Any]) -> Table:
@@ -468,14 +521,17 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
     `fresh` holds releases stored in this transaction, by ocid, so that they need not be read back."""
     cache = cache if cache is not None else LinkCache()
     wanted = sorted(set(ocids))
-    releases, known = _releases_of(session, wanted, fresh or {})
+    releases, known, onto = _releases_of(session, wanted, fresh or {})
     batch = _Batch()
     prepared = []
     for ocid in wanted:  # first what each ocid is, so that the store's candidates can be asked for all at once
         rows = releases.get(ocid)
         if not rows:
             continue
-        notice = _compiled_notice(rows, fx)
+        folded = _folded_notice(rows, onto[ocid], fx) if ocid in onto else None
+        if ocid in onto and folded is None:  # ocdsmerge warned: compile the ocid from its first release
+            rows = _stored_releases(session, [ocid])[ocid]
+        notice, batch.compiled[ocid] = folded or _compiled_notice(rows, fx)
         # a lone release's notice is the one the ingest already wrote as JSON and packed, its features read ahead
         lone = rows[-1] if notice is rows[-1].notice else None
         feats = lone.features if lone is not None and lone.features is not None else features_of(notice)

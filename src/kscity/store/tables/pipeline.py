@@ -105,6 +105,9 @@ class NoticeLinkRow(Base):
     link_score: Mapped[float] = mapped_column(Float, default=1.0)
     link_reasons: Mapped[list[Any]] = mapped_column(default=list)
     notice: Mapped[dict[str, Any]] = mapped_column(PackedJSON)  # the compiled notice of this ocid, compressed
+    # the ocid's compiled release, when it was merged from several releases, with the order key of the last one:
+    # {"through": [date, id], "release": {...}}, packed (services.opportunity_build extends it on an update)
+    compiled: Mapped[dict[str, Any] | None] = mapped_column(PackedJSON, nullable=True)
 
 
 class LinkKeyRow(Base):

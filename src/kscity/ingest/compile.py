@@ -113,11 +113,12 @@ def compile_releases(
             compiled: dict[str, Any] = merger.create_compiled_release(batch)
             return compiled
     except OCDSMergeError as exc:
-        ocid = next(iter(ocids), None)
-        raise InvalidInput(
-            f"releases of ocid {ocid} cannot be compiled: {exc}",
-            f"ocid {ocid}의 릴리스를 병합할 수 없습니다: {exc}",
-        ) from exc
+        raise _not_compiled(next(iter(ocids), None), exc) from exc
+
+
+def _not_compiled(ocid: object, exc: OCDSMergeError) -> InvalidInput:
+    return InvalidInput(f"releases of ocid {ocid} cannot be compiled: {exc}",
+                        f"ocid {ocid}의 릴리스를 병합할 수 없습니다: {exc}")
 
 
 def release_order(release: dict[str, Any]) -> tuple[str, str]:
@@ -131,8 +132,8 @@ def compile_folding(releases: Iterable[dict[str, Any]], onto: dict[str, Any] | N
     `onto` (the compiled release of the ocid's earlier releases, all before these ones in release_order), the
     compiled release of all of them, merging only the new ones onto it: ocdsmerge's own way to extend a
     compiled release, so that an update costs one merge however long the ocid's history. The second value
-    says whether the result may be extended so later: not when ocdsmerge warned (repeated ids in an array,
-    merged by position), as then folding and compiling from the first release could differ. A test checks
+    says whether the result may be extended so later: not when ocdsmerge warned (an id repeated in an array),
+    as then folding and compiling from the first release could differ. A test checks
     that folding gives the Notice compiling everything gives, on every split of the shared samples' ocids."""
     batch = sorted(releases, key=release_order)
     merged = CompiledRelease(onto, merge_rules=OCDS_1_1_5_MERGE_RULES)
@@ -141,9 +142,5 @@ def compile_folding(releases: Iterable[dict[str, Any]], onto: dict[str, Any] | N
             warnings.simplefilter("always", OCDSMergeWarning)
             merged.extend(batch)
     except OCDSMergeError as exc:
-        ocid = batch[-1].get("ocid") if batch else None
-        raise InvalidInput(
-            f"releases of ocid {ocid} cannot be compiled: {exc}",
-            f"ocid {ocid}의 릴리스를 병합할 수 없습니다: {exc}",
-        ) from exc
+        raise _not_compiled(batch[-1].get("ocid") if batch else None, exc) from exc
     return merged.asdict(), not any(issubclass(w.category, OCDSMergeWarning) for w in caught)

@@ -479,7 +479,7 @@ def _releases_of(session: Session, wanted: list[str], fresh: Mapping[str, Sequen
     """Each ocid's releases in storage order, the opportunity of those already linked, and the compiled release
     to extend for linked ones whose new releases all come after it. An ocid not linked yet has no release stored
     before this transaction (store and build share it), so the releases the ingest hands over are all it has;
-    so has, for the build, an ocid whose kept compiled release the new ones extend; the others are read back."""
+    they are also all the build needs of an ocid whose kept compiled release they extend; the rest are read back."""
     known: dict[str, int] = {}
     onto: dict[str, Compiled] = {}
     for chunk in in_chunks(wanted):

@@ -106,19 +106,23 @@ def compile_releases(
             f"compile_releases는 한 ocid의 릴리스만 받습니다 ({len(ocids)}개 받음)",
         )
     merger = Merger(merge_rules=rules) if rules is not None else _merger(str(schema_path) if schema_path else None)
+    # duplicate ids inside arrays are the publisher's data issue; merging by position is ocdsmerge's answer
+    return _extend(None, batch, merger.merge_rules)[0]
+
+
+def _extend(onto: dict[str, Any] | None, batch: list[dict[str, Any]], rules: MergeRules) -> tuple[dict[str, Any], bool]:
+    """ocdsmerge's compiled release of `batch` merged onto `onto` (none: from nothing), and whether ocdsmerge
+    merged it without a warning; its warnings are caught either way."""
+    merged = CompiledRelease(onto, merge_rules=rules)
     try:
-        with warnings.catch_warnings():
-            # duplicate ids inside arrays are the publisher's data issue; merging by position is ocdsmerge's answer
-            warnings.simplefilter("ignore", OCDSMergeWarning)
-            compiled: dict[str, Any] = merger.create_compiled_release(batch)
-            return compiled
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", OCDSMergeWarning)
+            merged.extend(batch)
     except OCDSMergeError as exc:
-        raise _not_compiled(next(iter(ocids), None), exc) from exc
-
-
-def _not_compiled(ocid: object, exc: OCDSMergeError) -> InvalidInput:
-    return InvalidInput(f"releases of ocid {ocid} cannot be compiled: {exc}",
-                        f"ocid {ocid}의 릴리스를 병합할 수 없습니다: {exc}")
+        ocid = batch[-1].get("ocid") if batch else None
+        raise InvalidInput(f"releases of ocid {ocid} cannot be compiled: {exc}",
+                           f"ocid {ocid}의 릴리스를 병합할 수 없습니다: {exc}") from exc
+    return merged.asdict(), not any(issubclass(w.category, OCDSMergeWarning) for w in caught)
 
 
 def release_order(release: dict[str, Any]) -> tuple[str, str]:
@@ -135,12 +139,4 @@ def compile_folding(releases: Iterable[dict[str, Any]], onto: dict[str, Any] | N
     says whether the result may be extended so later: not when ocdsmerge warned (an id repeated in an array),
     as then folding and compiling from the first release could differ. A test checks
     that folding gives the Notice compiling everything gives, on every split of the shared samples' ocids."""
-    batch = sorted(releases, key=release_order)
-    merged = CompiledRelease(onto, merge_rules=OCDS_1_1_5_MERGE_RULES)
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", OCDSMergeWarning)
-            merged.extend(batch)
-    except OCDSMergeError as exc:
-        raise _not_compiled(batch[-1].get("ocid") if batch else None, exc) from exc
-    return merged.asdict(), not any(issubclass(w.category, OCDSMergeWarning) for w in caught)
+    return _extend(onto, sorted(releases, key=release_order), OCDS_1_1_5_MERGE_RULES)

@@ -179,10 +179,12 @@ def _compiled_notice(rows: Sequence[StoredRelease], fx: FxTable) -> tuple[Notice
 
 
 def _folded_notice(rows: Sequence[StoredRelease], onto: Compiled, fx: FxTable) -> tuple[Notice, Compiled] | None:
-    """The notice of an ocid after an update, merging only the update's releases (`rows`, all OCDS, all after
-    `onto.through`) onto the compiled release kept for the ocid; None when ocdsmerge warned while merging them
-    (then the ocid is compiled from its first release: folding might differ)."""
+    """The notice of an ocid after an update, merging only the update's releases (`rows`, all OCDS) onto the
+    compiled release kept for the ocid; None when one of them comes before `onto.through` or ocdsmerge warned
+    while merging them (then the ocid is compiled from its first release: folding would or might differ)."""
     releases = sorted((r.release() for r in rows), key=release_order)
+    if release_order(releases[0]) <= onto.through:
+        return None
     compiled, foldable = compile_folding(releases, onto=onto.release)
     if not foldable:
         return None
@@ -477,9 +479,10 @@ def _kept(batch: _Batch, ocid: str) -> dict[str, Any] | None:
 def _releases_of(session: Session, wanted: list[str], fresh: Mapping[str, Sequence[StoredRelease]],
                  ) -> tuple[dict[str, Sequence[StoredRelease]], dict[str, int], dict[str, Compiled]]:
     """Each ocid's releases in storage order, the opportunity of those already linked, and the compiled release
-    to extend for linked ones whose new releases all come after it. An ocid not linked yet has no release stored
+    kept for linked ones whose new releases are all OCDS releases. An ocid not linked yet has no release stored
     before this transaction (store and build share it), so the releases the ingest hands over are all it has;
-    they are also all the build needs of an ocid whose kept compiled release they extend; the rest are read back."""
+    they are also all the build needs of an ocid whose kept compiled release they extend (_folded_notice); the
+    rest are read back."""
     known: dict[str, int] = {}
     onto: dict[str, Compiled] = {}
     for chunk in in_chunks(wanted):
@@ -488,9 +491,7 @@ def _releases_of(session: Session, wanted: list[str], fresh: Mapping[str, Sequen
             known[o] = i
             new = fresh.get(o)
             if kept is not None and new and all(r.kind == "ocds" for r in new):
-                through = (str(kept["through"][0]), str(kept["through"][1]))
-                if min(release_order(r.release()) for r in new) > through:
-                    onto[o] = Compiled(through, kept["release"])
+                onto[o] = Compiled((str(kept["through"][0]), str(kept["through"][1])), kept["release"])
     releases: dict[str, Sequence[StoredRelease]] = {o: fresh[o] for o in wanted
                                                     if (o not in known or o in onto) and o in fresh}
     releases.update(_stored_releases(session, [o for o in wanted if o not in releases]))
@@ -529,7 +530,7 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
         if not rows:
             continue
         folded = _folded_notice(rows, onto[ocid], fx) if ocid in onto else None
-        if ocid in onto and folded is None:  # ocdsmerge warned: compile the ocid from its first release
+        if ocid in onto and folded is None:  # an older release, or ocdsmerge warned: compile from the first
             rows = _stored_releases(session, [ocid])[ocid]
         notice, batch.compiled[ocid] = folded or _compiled_notice(rows, fx)
         # a lone release's notice is the one the ingest already wrote as JSON and packed, its features read ahead

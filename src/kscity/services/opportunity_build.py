@@ -162,6 +162,11 @@ class Compiled:
         """As the column keeps it."""
         return {"through": list(self.through), "release": self.release}
 
+    @classmethod
+    def from_stored(cls, kept: dict[str, Any]) -> Compiled:
+        """What `stored` gave, read back."""
+        return cls((str(kept["through"][0]), str(kept["through"][1])), kept["release"])
+
 
 def _compiled_notice(rows: Sequence[StoredRelease], fx: FxTable) -> tuple[Notice, Compiled | None]:
     """The notice of an ocid's releases (all of them, in storage order), and the compiled release to keep when
@@ -491,7 +496,7 @@ def _releases_of(session: Session, wanted: list[str], fresh: Mapping[str, Sequen
             known[o] = i
             new = fresh.get(o)
             if kept is not None and new and all(r.kind == "ocds" for r in new):
-                onto[o] = Compiled((str(kept["through"][0]), str(kept["through"][1])), kept["release"])
+                onto[o] = Compiled.from_stored(kept)
     releases: dict[str, Sequence[StoredRelease]] = {o: fresh[o] for o in wanted
                                                     if (o not in known or o in onto) and o in fresh}
     releases.update(_stored_releases(session, [o for o in wanted if o not in releases]))

@@ -24,7 +24,8 @@ SAMPLES = [
 ]
 
 
-def _releases(folder: Path) -> dict[str, list[dict[str, Any]]]:
+def releases_by_ocid(folder: Path) -> dict[str, list[dict[str, Any]]]:
+    """The dated releases of a sample folder's files, by ocid, in file order."""
     by_ocid: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for path in sorted(folder.glob("*.json")):
         data = json.loads(path.read_bytes())
@@ -43,7 +44,7 @@ def test_shipped_rules_equal_the_local_schema_rules(shared_data: Path) -> None:
 @pytest.mark.parametrize("folder", SAMPLES)
 def test_compile_equals_ocdskit(shared_data: Path, folder: str) -> None:
     schema = str(shared_data / "ocds-schema/1__1__5/release-schema.json")
-    groups = _releases(shared_data / "ocds" / folder)
+    groups = releases_by_ocid(shared_data / "ocds" / folder)
     assert groups
     for ocid, releases in groups.items():
         # deduplicate exact copies the sample holds under two file names, as a store would
@@ -82,7 +83,7 @@ def test_folding_new_releases_onto_a_compiled_release_gives_the_compiled_release
 
     folded = refused = 0
     for folder in SAMPLES:
-        for ocid, releases in _releases(shared_data / "ocds" / folder).items():
+        for ocid, releases in releases_by_ocid(shared_data / "ocds" / folder).items():
             unique = sorted({json.dumps(r, sort_keys=True): r for r in releases}.values(), key=release_order)
             if len(unique) < 2:
                 continue

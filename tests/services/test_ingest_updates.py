@@ -3,7 +3,6 @@ way to extend one), and the opportunities are those an ingest of all the release
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from kscity.services.ingest import ingest_file
 from kscity.settings import Settings
 from kscity.store.migrate import upgrade
 from kscity.store.tables.pipeline import NoticeLinkRow, OpportunityRow
+from tests.ingest.test_compile import releases_by_ocid
 
 FOLDERS = ("uk-contracts-finder/sample/releases", "ukraine/sample/releases", "mexico/jalisco/sample/releases",
            "mexico/grupo-aeroportuario/sample/releases", "canada/montreal/sample/releases")
@@ -28,11 +28,10 @@ def _histories(shared_data: Path) -> dict[str, list[dict[str, Any]]]:
     """The shared samples' ocids with two releases or more, each ocid's releases in compile order."""
     by_ocid: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for folder in FOLDERS:
-        for path in sorted((shared_data / "ocds" / folder).glob("*.json")):
-            data = json.loads(path.read_bytes())
-            for rel in data.get("releases", [data]) if "ocid" not in data else [data]:
-                if isinstance(rel, dict) and rel.get("date") and rel.get("id"):
-                    by_ocid[rel["ocid"]].setdefault(rel["id"], rel)
+        for ocid, releases in releases_by_ocid(shared_data / "ocds" / folder).items():
+            for rel in releases:
+                if rel.get("id"):
+                    by_ocid[ocid].setdefault(rel["id"], rel)
     return {o: sorted(rs.values(), key=release_order) for o, rs in by_ocid.items() if len(rs) >= 2}
 
 

@@ -12,8 +12,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# the real OCDS and TED notices beside the project (never copied into it) feed the demo's pipeline
+SHARED_DATA ?= $(if $(KSCITY_SHARED_DATA),$(KSCITY_SHARED_DATA),../shared/data)
+
 init: $(STAMP)
 	$(BIN)/kscity init --sample
+	@if [ -d "$(SHARED_DATA)/ocds" ] && [ -d "$(SHARED_DATA)/ted" ]; then \
+	  echo "notices / 공고: $(SHARED_DATA)/ocds, $(SHARED_DATA)/ted"; \
+	  $(BIN)/kscity ingest "$(SHARED_DATA)/ocds" "$(SHARED_DATA)/ted" --quiet; \
+	else \
+	  echo "notices: $(SHARED_DATA)/ocds or /ted not found (set KSCITY_SHARED_DATA); the pipeline starts empty:" \
+	       "upload files at /imports or run kscity ingest PATH"; \
+	  echo "공고: $(SHARED_DATA)/ocds 또는 /ted 폴더가 없습니다 (KSCITY_SHARED_DATA로 지정); 파이프라인이 비어 있습니다:" \
+	       "/imports에서 파일을 올리거나 kscity ingest PATH를 실행하세요"; \
+	fi
 
 run: init
 	$(BIN)/kscity serve --host 127.0.0.1 --port 8000

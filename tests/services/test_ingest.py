@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -90,3 +91,21 @@ def test_a_publishers_own_ids_never_link_even_without_a_registered_prefix(loaded
         links = {o: opportunity_detail(session=s, ocid=o)["ocid"] for o in ("900", "901", "ocds-zz99zz-77")}
     assert links["900"] != links["901"]
     assert links["ocds-zz99zz-77"] in {links["900"], links["901"]}
+
+
+def test_deadline_order_puts_open_tenders_first_soonest_first_then_the_latest_closed(loaded_app: App,
+                                                                                   shared_data: Path) -> None:
+    ingest_paths(loaded_app, [shared_data / "ocds/ukraine", shared_data / "ocds/portugal"])
+    with loaded_app.read() as s:
+        every = search_opportunities(session=s, per_page=1000, sort="title")["items"]
+        deadlines = sorted({o["deadline"] for o in every if o["deadline"]})
+        assert len(deadlines) >= 4
+        now = datetime.fromisoformat(deadlines[len(deadlines) // 2])  # half the tenders are still open then
+        ranked = search_opportunities(session=s, per_page=1000, sort="deadline", now=now)["items"]
+    assert len(ranked) == len(every)
+    got = [o["deadline"] for o in ranked]
+    open_ = [d for d in got if d and datetime.fromisoformat(d) >= now]
+    closed = [d for d in got if d and datetime.fromisoformat(d) < now]
+    assert open_ and closed
+    assert got == open_ + closed + [None] * (len(got) - len(open_) - len(closed))
+    assert open_ == sorted(open_) and closed == sorted(closed, reverse=True)

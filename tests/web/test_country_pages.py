@@ -12,6 +12,18 @@ def test_country_page_in_both_languages(client: TestClient) -> None:
     assert "Business environment" in en.text and "Kenya" in en.text and "EDCF: eligible" in en.text
     assert "사업 환경" in ko.text and "케냐" in ko.text and "지원 가능" in ko.text
     assert "No opportunities for this country yet" in en.text
+    assert "Sub-Saharan Africa" in en.text and "사하라 이남 아프리카" in ko.text and "Sub-Saharan Africa" not in ko.text
+
+
+def test_every_m49_region_of_the_country_table_has_a_korean_name() -> None:
+    from kscity.reference.country_files import load_countries
+    from kscity.web import i18n
+
+    countries = load_countries()
+    names = {n for c in countries for n in (c.m49_region, c.m49_subregion) if n}
+    assert len(names) >= 20
+    untranslated = sorted(n for n in names if i18n.gettext("ko", n) == n)
+    assert not untranslated, f"M49 names without a Korean name in countries.po: {untranslated}"
 
 
 def test_accept_language_picks_the_default(client: TestClient) -> None:

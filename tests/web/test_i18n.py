@@ -119,6 +119,16 @@ def test_format_money(amount: int | Decimal, currency: str, ko: str, en: str) ->
     assert i18n.format_money(amount, currency, "en") == en
 
 
+@pytest.mark.parametrize("code,ko,en", [
+    ("nl", "네덜란드어 (nl)", "Dutch (nl)"), ("en-GB", "영어 (en-GB)", "English (en-GB)"),
+    ("UK", "우크라이나어 (UK)", "Ukrainian (UK)"), ("md", "md", "md"), ("not a tag", "not a tag", "not a tag"),
+    (None, "—", "—"),
+])
+def test_format_language_names_the_code_and_keeps_it(code: str | None, ko: str, en: str) -> None:
+    assert i18n.format_language(code, "ko") == ko
+    assert i18n.format_language(code, "en") == en
+
+
 def test_format_number_percent_date_and_missing() -> None:
     assert i18n.format_number(1234567.5, "en") == "1,234,567.5"
     assert i18n.format_number(0.5, "ko", decimals=2) == "0.50"

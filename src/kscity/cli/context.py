@@ -68,6 +68,15 @@ def emit(obj: object, fmt: OutputFormat, text: Callable[[], str] | str | None = 
         sys.stdout.write((text() if callable(text) else text) + "\n")
 
 
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """Text padded to a terminal width, counting wide (Hangul, CJK) characters as two columns."""
+    import unicodedata
+
+    shown = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    fill = " " * max(0, width - shown)
+    return fill + text if right else text + fill
+
+
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print one line to stderr and exit with the code."""
     sys.stderr.write(message.rstrip() + "\n")

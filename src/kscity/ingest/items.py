@@ -26,8 +26,8 @@ class ReadError:
     path: str = ""  # JSON path or XML element of the offending field, when there is one
 
     def as_dict(self) -> dict[str, str]:
-        """The {where, message} shape of the ingest report."""
-        return {"where": self.where, "message": self.message}
+        """The {where, message} shape of the ingest report, with the Korean message beside it."""
+        return {"where": self.where, "message": self.message, "message_ko": self.message_ko or self.message}
 
 
 @dataclass(frozen=True)

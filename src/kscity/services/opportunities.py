@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from kscity.errors import InvalidInput, NotFound
@@ -74,7 +74,9 @@ def search_opportunities(*, session: Session, country: str | None = None, servic
                          stage: str | None = None, open_only: bool = False, q: str | None = None,
                          sort: SortKey = "deadline", page: int = 1, per_page: int = 50,
                          now: datetime | None = None) -> dict[str, Any]:
-    """Filtered, sorted, paginated opportunities; `service="smart_city"` means any of the seven."""
+    """Filtered, sorted, paginated opportunities; `service="smart_city"` means any of the seven. By deadline: open
+    tenders closing soonest first, then closed ones, most recently closed first (an officer looks ahead, and a
+    pipeline of past notices should not open on its oldest), then those without a deadline."""
     if page < 1 or not 1 <= per_page <= 1000:
         raise InvalidInput("page must be ≥ 1 and per_page between 1 and 1000",
                            "page는 1 이상, per_page는 1~1000이어야 합니다")
@@ -82,7 +84,10 @@ def search_opportunities(*, session: Session, country: str | None = None, servic
     stmt = _filtered(country, service, stage, open_only, q, now)
     total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
     order = {
-        "deadline": (OpportunityRow.tender_deadline.is_(None), OpportunityRow.tender_deadline),
+        # tenders still open first, closing soonest first; then closed ones, most recent first; then none
+        "deadline": (OpportunityRow.tender_deadline.is_(None), OpportunityRow.tender_deadline < now,
+                     case((OpportunityRow.tender_deadline >= now, OpportunityRow.tender_deadline)).asc(),
+                     OpportunityRow.tender_deadline.desc()),
         "value": (OpportunityRow.value_usd.is_(None), OpportunityRow.value_usd.desc()),
         "published": (OpportunityRow.published.is_(None), OpportunityRow.published.desc()),
         "title": (OpportunityRow.title,),

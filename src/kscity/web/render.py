@@ -93,6 +93,11 @@ def _date_filter(context: jinja2.runtime.Context, value: date | datetime | str |
     return i18n.format_date(value, _context_locale(context), format=format)
 
 
+@jinja2.pass_context
+def _language_filter(context: jinja2.runtime.Context, code: str | None) -> str:
+    return i18n.format_language(code, _context_locale(context))
+
+
 def static_url(path: str) -> str:
     """URL of a file under web/static (mounted at /static by `mount_static`)."""
     return f"{STATIC_PREFIX}/{path.lstrip('/')}"
@@ -111,7 +116,8 @@ def _build_environment() -> jinja2.Environment:
         _gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext
     )
     env.policies["ext.i18n.trimmed"] = True  # matches `trimmed = true` in i18n/babel.cfg
-    env.filters.update(money=_money_filter, number=_number_filter, percent=_percent_filter, date=_date_filter)
+    env.filters.update(money=_money_filter, number=_number_filter, percent=_percent_filter, date=_date_filter,
+                       language=_language_filter)
     env.globals.update(static_url=static_url, SUPPORTED_LOCALES=i18n.SUPPORTED)
     return env
 

@@ -34,6 +34,11 @@ def test_upload_then_search_and_detail(client: TestClient, shared_data: Path) ->
     assert d["ocid"] == ocid and d["classification"]["evidence"] is not None and d["linked"]
     page = client.get(f"/opportunities/{ocid}?lang=ko")
     assert page.status_code == 200 and "분류" in page.text
+    # IMPIC's notices: Portuguese, direct awards; named in the page's language, the code kept beside the name
+    assert d["language"] == "pt" and d["procurement_method"] == "direct"
+    assert "포르투갈어 (pt)" in page.text and "수의계약" in page.text
+    en = client.get(f"/opportunities/{ocid}?lang=en").text
+    assert "Portuguese (pt)" in en and "Direct award" in en and "수의계약" not in en
 
 
 def test_unknown_ocid_404_and_bad_stage_422(client: TestClient) -> None:
@@ -48,6 +53,12 @@ def test_imports_page_uploads_and_reports(client: TestClient) -> None:
     listing = client.get("/api/imports").json()
     detail = client.get(f"/imports/{listing[0]['id']}?lang=en")
     assert detail.status_code == 200
+    # the file-level error in the page's language, on the upload's report and on the import's own page
+    assert "the file is empty" in detail.text and "파일이 비어 있습니다" not in detail.text
+    ko = client.get(f"/imports/{listing[0]['id']}?lang=ko")
+    assert "파일이 비어 있습니다" in ko.text and "the file is empty" not in ko.text
+    r = client.post("/imports?lang=ko", files=[("files", ("empty.json", b"", "application/json"))])
+    assert "파일이 비어 있습니다" in r.text and "the file is empty" not in r.text
 
 
 def test_upload_read_by_a_reading_process(loaded_app: App, shared_data: Path, monkeypatch: pytest.MonkeyPatch,

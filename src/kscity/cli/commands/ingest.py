@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kscity.cli.context import OutputFormat, emit, get_app, read_session, user_errors
+from kscity.cli.context import OutputFormat, cli_locale, emit, get_app, pad, read_session, user_errors
 
 
 def _progress_printer(fmt: OutputFormat) -> Any:
@@ -19,6 +19,81 @@ def _progress_printer(fmt: OutputFormat) -> Any:
         sys.stderr.write(f"\r{Path(path).name}: {seen:,} items")
         sys.stderr.flush()
     return show
+
+
+def _message(error: dict[str, Any], ko: bool) -> str:
+    """An error's message in the user's language (reports stored before Korean was kept have English only)."""
+    return str(error.get("message_ko") or error["message"]) if ko else str(error["message"])
+
+
+def _counts(f: dict[str, Any], ko: bool) -> str:
+    if ko:
+        return f"{f['format']}, 적재 {f['ingested']:,}건, 격리 {f['quarantined']:,}건, 중복 {f['duplicates']:,}건"
+    return (f"{f['format']}, {f['ingested']:,} ingested, {f['quarantined']:,} quarantined, "
+            f"{f['duplicates']:,} duplicates")
+
+
+def ingest_text(report: dict[str, Any], ko: bool, quiet: bool = False) -> str:
+    """The ingest report as text: a line per file (with quiet, only files with errors), then the totals."""
+    files = report["files"]
+    lines = []
+    for f in files:
+        if quiet and not f["errors"]:
+            continue
+        lines.append(f"{f['path']}: {_counts(f, ko)}")
+        lines += [f"  ! {e['where']}: {_message(e, ko)}" for e in f["errors"]]
+    total = {k: sum(f[k] for f in files) for k in ("ingested", "quarantined", "duplicates")}
+    failed = sum(1 for f in files if f["errors"])
+    if ko:
+        lines.append(f"파일 {len(files):,}개: 적재 {total['ingested']:,}건, 격리 {total['quarantined']:,}건, "
+                     f"중복 {total['duplicates']:,}건; 오류가 있는 파일 {failed:,}개"
+                     + (" (kscity imports list)" if total["quarantined"] or failed else ""))
+    else:
+        lines.append(f"{len(files):,} files: {total['ingested']:,} ingested, {total['quarantined']:,} quarantined, "
+                     f"{total['duplicates']:,} duplicates; {failed:,} files with errors"
+                     + (" (kscity imports list)" if total["quarantined"] or failed else ""))
+    return "\n".join(lines)
+
+
+def opportunities_text(items: list[dict[str, Any]], total: int, ko: bool) -> str:
+    """Opportunities as a table: ocid, country, service, stage, value in USD, title; then how many in all."""
+    head = ("ocid", "국가" if ko else "cty", "서비스" if ko else "service", "단계" if ko else "stage",
+            "금액(USD)" if ko else "value (USD)", "제목" if ko else "title")
+    lines = [f"{head[0]:<40} {pad(head[1], 4)} {pad(head[2], 15)} {pad(head[3], 10)} {pad(head[4], 14, right=True)} "
+             f"{head[5]}"]
+    lines += [f"{o['ocid'][:40]:<40} {o['country'] or '-':<4} {o['service']:<15} {o['stage']:<10} "
+              f"{(o['value_usd'] or 0):>14,.0f} {o['title'][:60]}" for o in items]
+    lines.append(f"(전체 {total:,}건, {len(items):,}건 표시)" if ko else f"({total:,} in all, {len(items):,} shown)")
+    return "\n".join(lines)
+
+
+def opportunity_text(d: dict[str, Any], ko: bool) -> str:
+    """One opportunity: identity, classification with its evidence, linked sources."""
+    value = f"{d['value_usd']:,.0f} USD" if d.get("value_usd") else ("금액 미상" if ko else "value unknown")
+    c = d["classification"]
+    return "\n".join([
+        f"{d['title']}", f"  {d['ocid']}  {d['country'] or '-'}  {d['stage']}  {value}",
+        f"  {'서비스' if ko else 'service'}: {d['service']} / {d['sub_solution'] or '-'}  ({c['score']})",
+        *[f"    {'근거' if ko else 'evidence'}: {e}" for e in c["evidence"]],
+        *[f"  {'출처' if ko else 'source'}: {s['source']} {s['id']}" for s in d["linked"]]])
+
+
+def imports_text(rows: list[dict[str, Any]], ko: bool) -> str:
+    """Imported files: id, status, format, counts, path."""
+    if not rows:
+        return "가져온 파일이 없습니다." if ko else "No imported files yet."
+    ok, bad, dup = ("적재", "격리", "중복") if ko else ("ok", "bad", "dup")
+    return "\n".join(f"{r['id']:>5} {r['status']:<8} {r['format']:<22} {r['ingested']:>6} {ok} "
+                     f"{r['quarantined']:>5} {bad} {r['duplicates']:>5} {dup}  {r['path']}" for r in rows)
+
+
+def import_text(d: dict[str, Any], ko: bool) -> str:
+    """One import's counts, file-level errors and quarantined items with their reasons."""
+    lines = [f"{d['path']}: {_counts(d, ko)}"]
+    lines += [f"  ! {e['where']}: {_message(e, ko)}" for e in d.get("errors") or []]
+    lines += [f"  {x['position']} {x['ocid'] or ''}: " + "; ".join(_message(r, ko) for r in x["reasons"])
+              for x in d["quarantine"]]
+    return "\n".join(lines)
 
 
 def register(app: typer.Typer) -> None:
@@ -32,6 +107,8 @@ def register(app: typer.Typer) -> None:
         schema: Annotated[Path | None, typer.Option(help="OCDS release-schema.json for full-schema validation.")
                           ] = None,
         mapping: Annotated[Path | None, typer.Option(help="YAML column mapping for CSV/XLSX lists.")] = None,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Text: only the files with errors, and the "
+                                                                  "totals.")] = False,
         fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text,
     ) -> None:
         """Ingest notices; bad items are quarantined with reasons, the rest land. Re-running adds nothing."""
@@ -44,10 +121,7 @@ def register(app: typer.Typer) -> None:
                                   progress=_progress_printer(fmt))
         if _progress_printer(fmt):
             sys.stderr.write("\n")
-        emit(report, fmt, lambda: "\n".join(
-            f"{f['path']}: {f['format']}, {f['ingested']} ingested, {f['quarantined']} quarantined, "
-            f"{f['duplicates']} duplicates" + "".join(f"\n  ! {e['where']}: {e['message']}" for e in f["errors"])
-            for f in report["files"]))
+        emit(report, fmt, lambda: ingest_text(report, cli_locale() == "ko", quiet))
 
     @app.command()
     def opportunities(
@@ -57,7 +131,8 @@ def register(app: typer.Typer) -> None:
         stage: Annotated[str | None, typer.Option(help="planning, tender, award, contract, implementation.")] = None,
         open_only: Annotated[bool, typer.Option("--open", help="Only tenders whose deadline is ahead.")] = False,
         q: Annotated[str | None, typer.Option("--q", help="Words in title, description, buyer or codes.")] = None,
-        sort: Annotated[str, typer.Option(help="deadline, value, published or title.")] = "deadline",
+        sort: Annotated[str, typer.Option(help="deadline (open tenders closing soonest first, then the latest "
+                                               "closed), value, published or title.")] = "deadline",
         limit: Annotated[int, typer.Option(help="How many to show.")] = 1000,
         fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text,
     ) -> None:
@@ -74,9 +149,7 @@ def register(app: typer.Typer) -> None:
                 res = search_opportunities(session=session, country=country, service=service, stage=stage,
                                            open_only=open_only, q=q, sort=sort, per_page=max(1, min(limit, 1000)))  # type: ignore[arg-type]
         items = res["items"]
-        emit(items, fmt, lambda: "\n".join(
-            f"{o['ocid'][:40]:<40} {o['country'] or '-':<3} {o['service']:<15} {o['stage']:<10} "
-            f"{(o['value_usd'] or 0):>14,.0f} {o['title'][:60]}" for o in items) + f"\n({res['total']} in all)")
+        emit(items, fmt, lambda: opportunities_text(items, res["total"], cli_locale() == "ko"))
 
     @app.command()
     def opportunity(
@@ -88,11 +161,7 @@ def register(app: typer.Typer) -> None:
 
         with read_session() as session:
             d = opportunity_detail(session=session, ocid=ocid)
-        emit(d, fmt, lambda: "\n".join([
-            f"{d['title']}", f"  {d['ocid']}  {d['country']}  {d['stage']}  {d['value_usd']} USD",
-            f"  service: {d['service']} / {d['sub_solution']}  ({d['classification']['score']})",
-            *[f"    evidence: {e}" for e in d["classification"]["evidence"]],
-            *[f"  source: {s['source']} {s['id']}" for s in d["linked"]]]))
+        emit(d, fmt, lambda: opportunity_text(d, cli_locale() == "ko"))
 
     imports = typer.Typer(help="Import reports and quarantined items.", no_args_is_help=True)
     app.add_typer(imports, name="imports")
@@ -104,9 +173,7 @@ def register(app: typer.Typer) -> None:
 
         with read_session() as session:
             rows = list_imports(session=session)
-        emit(rows, fmt, lambda: "\n".join(
-            f"{r['id']:>5} {r['status']:<8} {r['format']:<22} {r['ingested']:>6} ok {r['quarantined']:>5} bad "
-            f"{r['duplicates']:>5} dup  {r['path']}" for r in rows))
+        emit(rows, fmt, lambda: imports_text(rows, cli_locale() == "ko"))
 
     @imports.command("show")
     def imports_show(
@@ -118,7 +185,4 @@ def register(app: typer.Typer) -> None:
 
         with read_session() as session:
             d = import_detail(session=session, import_id=import_id)
-        emit(d, fmt, lambda: "\n".join(
-            [f"{d['path']}: {d['format']}, {d['ingested']} ingested, {d['quarantined']} quarantined"]
-            + [f"  {x['position']} {x['ocid'] or ''}: " + "; ".join(r["message"] for r in x["reasons"])
-               for x in d["quarantine"]]))
+        emit(d, fmt, lambda: import_text(d, cli_locale() == "ko"))

@@ -18,7 +18,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from kscity.web.i18n.formatting import format_date, format_money, format_number, format_percent
+from kscity.web.i18n.formatting import format_date, format_language, format_money, format_number, format_percent
 
 __all__ = [
     "DEFAULT_LOCALE",
@@ -27,6 +27,7 @@ __all__ = [
     "CatalogConflict",
     "domain_files",
     "format_date",
+    "format_language",
     "format_money",
     "format_number",
     "format_percent",

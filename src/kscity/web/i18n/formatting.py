@@ -18,12 +18,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Final
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import format_decimal, get_currency_name
 from babel.numbers import format_percent as babel_format_percent
 
-__all__ = ["MISSING", "format_date", "format_money", "format_number", "format_percent"]
+__all__ = ["MISSING", "format_date", "format_language", "format_money", "format_number", "format_percent"]
 
 Number = int | float | Decimal
 MISSING: Final = "—"
@@ -110,3 +111,16 @@ def format_date(value: date | datetime | str | None, locale: str, *, format: str
     if isinstance(parsed, datetime):
         return babel_format_datetime(parsed, format=format, locale=locale)
     return babel_format_date(parsed, format=format, locale=locale)
+
+
+def format_language(code: str | None, locale: str) -> str:
+    """A notice's language code by its name in the page's language ('nl' → '네덜란드어' / 'Dutch'); an unknown
+    code as given, so that nothing is hidden."""
+    if not code:
+        return MISSING
+    try:
+        tag = Locale.parse(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return code
+    name = Locale.parse(locale).languages.get(tag.language)
+    return f"{name} ({code})" if name else code

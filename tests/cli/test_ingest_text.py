@@ -1,0 +1,75 @@
+"""The pipeline commands' text output, in Korean and English: per-file lines, totals, quiet runs."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kscity.cli.context import pad
+from tests.cli.conftest import Run
+
+
+def _folder(tmp_path: Path, shared_data: Path) -> Path:
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "empty.json").write_bytes(b"")
+    (d / "good.json").write_bytes((shared_data / "ocds/portugal/impic-release-package.json").read_bytes())
+    return d
+
+
+def test_ingest_text_counts_match_the_report_in_both_languages(kscity: Run, cli_env: dict[str, str],
+                                                               tmp_path: Path, shared_data: Path) -> None:
+    assert kscity("init").returncode == 0
+    folder = _folder(tmp_path, shared_data)
+    en = kscity("ingest", str(folder))
+    assert en.returncode == 0, en.stderr
+    lines = en.stdout.strip().splitlines()
+    assert any("empty.json: empty, 0 ingested, 1 quarantined" in x for x in lines)
+    assert any("good.json:" in x and "ingested" in x for x in lines)
+    assert any("the file is empty" in x for x in lines)
+    listed = json.loads(kscity("imports", "list", "--format", "json").stdout)
+    ingested = sum(r["ingested"] for r in listed)
+    assert ingested > 0
+    assert lines[-1] == f"2 files: {ingested:,} ingested, 1 quarantined, 0 duplicates; 1 files with errors " \
+                        "(kscity imports list)"
+    # again, in Korean and quiet: only the file with errors, then the totals (all duplicates now)
+    ko = kscity("ingest", str(folder), "-q", env=cli_env | {"KSCITY_LANG": "ko"})
+    assert ko.returncode == 0, ko.stderr
+    lines = ko.stdout.strip().splitlines()
+    assert not any("good.json" in x for x in lines)
+    assert any("empty.json: empty, 적재 0건, 격리 1건" in x for x in lines)
+    assert any("파일이 비어 있습니다" in x for x in lines) and "the file is empty" not in ko.stdout
+    assert lines[-1].startswith(f"파일 2개: 적재 0건, 격리 1건, 중복 {ingested:,}건; 오류가 있는 파일 1개")
+
+
+def test_imports_and_opportunities_text_in_korean(kscity: Run, cli_env: dict[str, str], tmp_path: Path,
+                                                  shared_data: Path) -> None:
+    assert kscity("init").returncode == 0
+    assert kscity("ingest", str(_folder(tmp_path, shared_data))).returncode == 0
+    ko_env = cli_env | {"KSCITY_LANG": "ko"}
+    listed = json.loads(kscity("imports", "list", "--format", "json").stdout)
+    empty = next(r for r in listed if r["path"].endswith("empty.json"))
+    shown = kscity("imports", "show", str(empty["id"]), env=ko_env)
+    assert shown.returncode == 0 and "파일이 비어 있습니다" in shown.stdout and "적재 0건" in shown.stdout
+    assert "적재" in kscity("imports", "list", env=ko_env).stdout
+    ops = json.loads(kscity("opportunities", "--country", "PRT", "--format", "json").stdout)
+    table = kscity("opportunities", "--country", "PRT", "--limit", "3", env=ko_env).stdout.splitlines()
+    assert table[0].split()[:4] == ["ocid", "국가", "서비스", "단계"]
+    assert len(table) == 5 and table[-1] == f"(전체 {len(ops):,}건, 3건 표시)"
+    one = kscity("opportunity", ops[0]["ocid"], env=ko_env).stdout
+    assert "서비스:" in one and "출처:" in one and "service:" not in one
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+@given(st.text(alphabet=st.sampled_from("ab 국가서비스-(USD)"), max_size=12), st.integers(0, 30), st.booleans())
+def test_pad_fills_to_the_display_width(text: str, width: int, right: bool) -> None:
+    out = pad(text, width, right=right)
+    assert _width(out) == max(width, _width(text))
+    assert (out.rstrip(" ") if not right else out.lstrip(" ")) == (text.rstrip(" ") if not right else text.lstrip(" "))

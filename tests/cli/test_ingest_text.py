@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import unicodedata
 from pathlib import Path
@@ -62,6 +64,20 @@ def test_imports_and_opportunities_text_in_korean(kscity: Run, cli_env: dict[str
     assert len(table) == 5 and table[-1] == f"(전체 {len(ops):,}건, 3건 표시)"
     one = kscity("opportunity", ops[0]["ocid"], env=ko_env).stdout
     assert "서비스:" in one and "출처:" in one and "service:" not in one
+
+
+def test_opportunities_output_writes_every_match_and_refuses_other_suffixes(kscity: Run, cli_env: dict[str, str],
+                                                                         tmp_path: Path, shared_data: Path) -> None:
+    assert kscity("init").returncode == 0
+    assert kscity("ingest", str(_folder(tmp_path, shared_data))).returncode == 0
+    ops = json.loads(kscity("opportunities", "--format", "json").stdout)
+    out = tmp_path / "list.csv"
+    p = kscity("opportunities", "--limit", "1", "--output", str(out), env=cli_env | {"KSCITY_LANG": "ko"})
+    assert p.returncode == 0 and f"사업 기회 {len(ops):,}건을 썼습니다" in p.stderr
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert rows[0][:2] == ["ocid", "제목"] and [r[0] for r in rows[1:]] == [o["ocid"] for o in ops]
+    bad = kscity("opportunities", "--output", str(tmp_path / "list.txt"))
+    assert bad.returncode == 2 and ".xlsx or .csv" in bad.stderr and not (tmp_path / "list.txt").exists()
 
 
 def _width(text: str) -> int:

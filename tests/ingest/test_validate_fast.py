@@ -31,7 +31,10 @@ _TRICKY_TEXT = ['"amount":"x"', '","amount":"x', '\\",\\"amount\\":\\"x', '","cu
                 '{"startDate":"bad"}', 'x\\', '\\"', "\x1d", "amount", "currency"]
 _LEAF = st.one_of(
     st.none(), st.booleans(), st.integers(), st.just(2**70), st.just(-(2**64)),  # big ints: the json.dumps path
-    st.floats(), st.text(max_size=8), st.sampled_from(_DATES + _CURRENCIES + _TRICKY_TEXT),
+    # JSON numbers only: every parser ingest uses (msgspec, orjson, yajl) refuses NaN, Infinity and 1e400, so a
+    # release never holds them (orjson would write them as null)
+    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=8),
+    st.sampled_from(_DATES + _CURRENCIES + _TRICKY_TEXT),
 )
 _KEYS = st.one_of(
     st.sampled_from(["amount", "currency", "startDate", "date", "endDate", "xdate", "candidate", "update", "rate",

@@ -10,14 +10,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from kscity.core.catalogue.layout import SHEETS, sheet_rows
 from kscity.core.catalogue.records import dicts_to_sheets
 from kscity.model.catalogue import Company
+from kscity.services.sheets import header_cells, text_cells
 
 SheetRows = tuple[str | None, Iterable[Sequence[object]]]
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -81,16 +79,6 @@ def read_sheets(path: Path) -> tuple[list[SheetRows], Callable[[], None]]:
     return [(ws.title, ws.iter_rows(values_only=True)) for ws in wb.worksheets], wb.close
 
 
-def _styled_header(ws: WriteOnlyWorksheet, header: Sequence[object]) -> list[WriteOnlyCell]:
-    cells = []
-    for value in header:
-        cell = WriteOnlyCell(ws, value=value)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="256EF4")
-        cells.append(cell)
-    return cells
-
-
 def _guide(lang: str) -> list[list[object]]:
     ko = lang == "ko"
     rows: list[list[object]] = [["시트" if ko else "Sheet", "열" if ko else "Column",
@@ -117,9 +105,9 @@ def write_workbook(path: Path, companies: Iterable[Company], lang: str) -> None:
     for sheet in SHEETS:
         ws = wb.create_sheet(sheet.title(lang))
         rows = data[sheet.id]
-        ws.append(_styled_header(ws, rows[0]))
+        ws.append(header_cells(ws, rows[0]))
         for row in rows[1:]:
-            ws.append(row)
+            ws.append(text_cells(ws, row))  # firm names and texts from uploads: never formulas
     guide = wb.create_sheet("안내" if lang == "ko" else "Guide")
     for row in _guide(lang):
         guide.append(row)

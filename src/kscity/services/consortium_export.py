@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from kscity.services.catalogue_pdf import fonts
+from kscity.services.sheets import keep_text
 
 _T = {
     "title": ("컨소시엄 구성안", "Consortium draft"), "opportunity": ("사업 기회", "Opportunity"),
@@ -72,6 +73,7 @@ def draft_xlsx(draft: dict[str, Any], lang: str) -> bytes:
         cell.font = Font(bold=True)
     for r in _rows(draft, lang):
         ws.append(r)
+    keep_text(ws)  # firm names and notes from users and feeds: never formulas
     for col, width in zip("ABCDEF", (12, 36, 10, 16, 40, 12), strict=True):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()

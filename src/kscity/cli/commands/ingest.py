@@ -62,7 +62,8 @@ def opportunities_text(items: list[dict[str, Any]], total: int, ko: bool) -> str
     lines = [f"{head[0]:<40} {pad(head[1], 4)} {pad(head[2], 15)} {pad(head[3], 10)} {pad(head[4], 14, right=True)} "
              f"{head[5]}"]
     lines += [f"{o['ocid'][:40]:<40} {o['country'] or '-':<4} {o['service']:<15} {o['stage']:<10} "
-              f"{(o['value_usd'] or 0):>14,.0f} {o['title'][:60]}" for o in items]
+              f"{'-' if o['value_usd'] is None else format(o['value_usd'], ',.0f'):>14} {o['title'][:60]}"
+              for o in items]
     lines.append(f"(전체 {total:,}건, {len(items):,}건 표시)" if ko else f"({total:,} in all, {len(items):,} shown)")
     return "\n".join(lines)
 
@@ -134,20 +135,38 @@ def register(app: typer.Typer) -> None:
         sort: Annotated[str, typer.Option(help="deadline (open tenders closing soonest first, then the latest "
                                                "closed), value, published or title.")] = "deadline",
         limit: Annotated[int, typer.Option(help="How many to show.")] = 1000,
+        output: Annotated[Path | None, typer.Option(help="Write every match (not only --limit) to this .xlsx or "
+                                                         ".csv file, with headers in the message language.")
+                          ] = None,
         fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text,
     ) -> None:
         """List opportunities with filters."""
         from kscity.errors import InvalidInput
         from kscity.services.opportunities import search_opportunities
+        from kscity.services.opportunity_export import export_opportunities
 
         kapp = get_app()
+        ko = cli_locale() == "ko"
         with user_errors():
             if sort not in ("deadline", "value", "published", "title"):
-                raise InvalidInput(f"--sort must be deadline, value, published or title; got '{sort}'")
+                raise InvalidInput(f"--sort must be deadline, value, published or title; got '{sort}'",
+                                   f"--sort는 deadline, value, published, title 중 하나여야 합니다 (입력: '{sort}')")
+            kind = output.suffix.lower().lstrip(".") if output else ""
+            if output and kind not in ("xlsx", "csv"):
+                raise InvalidInput(f"--output must end in .xlsx or .csv; got '{output.name}'",
+                                   f"--output 파일은 .xlsx 또는 .csv여야 합니다 (입력: '{output.name}')")
             kapp.check_database()
             with kapp.read() as session:
                 res = search_opportunities(session=session, country=country, service=service, stage=stage,
                                            open_only=open_only, q=q, sort=sort, per_page=max(1, min(limit, 1000)))  # type: ignore[arg-type]
+                if output:
+                    body = export_opportunities(session=session, fmt=kind, lang="ko" if ko else "en",  # type: ignore[arg-type]
+                                                country=country, service=service, stage=stage, open_only=open_only,
+                                                q=q, sort=sort)  # type: ignore[arg-type]
+                    output.parent.mkdir(parents=True, exist_ok=True)
+                    output.write_bytes(body)
+                    sys.stderr.write(f"{output}: 사업 기회 {res['total']:,}건을 썼습니다\n" if ko else
+                                      f"{output}: wrote {res['total']:,} opportunities\n")
         items = res["items"]
         emit(items, fmt, lambda: opportunities_text(items, res["total"], cli_locale() == "ko"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
@@ -15,7 +16,7 @@ from kscity.services.opportunities import (
     services_named,
 )
 from kscity.web.deps import AppDep, SessionDep
-from kscity.web.render import render
+from kscity.web.render import render, request_locale
 from kscity.web.uploads import ingest_uploads
 
 router = APIRouter(include_in_schema=False)
@@ -37,9 +38,12 @@ def opportunities_page(
                                page=page, per_page=25)
     filters = {"country": country or "", "service": service or "", "stage": stage or "", "open": open or "",
                "q": q or "", "sort": sort_key}
+    # the same search as a download: only the filters set, in the API's terms, and the page's language
+    wanted = {k: v for k, v in filters.items() if v and k != "open"} | ({"open": "true"} if open == "1" else {})
+    export_query = urlencode(wanted | {"lang": request_locale(request)})
     template = "opportunities/_rows.html" if request.headers.get("HX-Request") else "opportunities/list.html"
     return render(request, template, {"res": res, "filters": filters, "services": services_named(session),
-                                      "pages": max(1, -(-res["total"] // 25))})
+                                      "pages": max(1, -(-res["total"] // 25)), "export_query": export_query})
 
 
 @router.get("/opportunities/{ocid:path}", response_class=HTMLResponse)

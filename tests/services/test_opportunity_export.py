@@ -101,3 +101,15 @@ def test_export_over_http_and_from_the_list_page(stocked: App, monkeypatch: pyte
         monkeypatch.setattr(opportunity_export, "MAX_ROWS", 10)
         r = client.get("/api/opportunities.csv", params={"lang": "en"})
         assert r.status_code == 422 and "narrow the filters" in json.dumps(r.json())
+
+
+@pytest.mark.parametrize("sort", ["deadline", "value", "published", "title"])
+def test_each_opportunity_reads_in_chunks_what_the_pages_list(stocked: App, sort: str) -> None:
+    from kscity.services.opportunities import each_opportunity
+
+    with stocked.read() as s:
+        total = search_opportunities(session=s, per_page=1)["total"]
+        paged = [o for page in range(1, total // 37 + 2)
+                 for o in search_opportunities(session=s, sort=sort, page=page, per_page=37)["items"]]  # type: ignore[arg-type]
+        streamed = list(each_opportunity(session=s, sort=sort, chunk=10))  # type: ignore[arg-type]
+    assert len(streamed) == total > 100 and streamed == paged

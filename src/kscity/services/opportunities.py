@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -83,6 +84,13 @@ def search_opportunities(*, session: Session, country: str | None = None, servic
     now = now or datetime.now(UTC).replace(tzinfo=None)
     stmt = _filtered(country, service, stage, open_only, q, now)
     total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+    rows = session.scalars(_ordered(stmt, sort, now).offset((page - 1) * per_page).limit(per_page)).all()
+    srcs = _sources(session, [r.id for r in rows])
+    return {"total": total, "page": page, "per_page": per_page,
+            "items": [summary(r, srcs[r.id]) for r in rows]}
+
+
+def _ordered(stmt: Select[OpportunityRow], sort: SortKey, now: datetime) -> Select[OpportunityRow]:
     order = {
         # tenders still open first, closing soonest first; then closed ones, most recent first; then none
         "deadline": (OpportunityRow.tender_deadline.is_(None), OpportunityRow.tender_deadline < now,
@@ -92,10 +100,20 @@ def search_opportunities(*, session: Session, country: str | None = None, servic
         "published": (OpportunityRow.published.is_(None), OpportunityRow.published.desc()),
         "title": (OpportunityRow.title,),
     }[sort]
-    rows = session.scalars(stmt.order_by(*order, OpportunityRow.id).offset((page - 1) * per_page).limit(per_page)).all()
-    srcs = _sources(session, [r.id for r in rows])
-    return {"total": total, "page": page, "per_page": per_page,
-            "items": [summary(r, srcs[r.id]) for r in rows]}
+    return stmt.order_by(*order, OpportunityRow.id)
+
+
+def each_opportunity(*, session: Session, country: str | None = None, service: str | None = None,
+                     stage: str | None = None, open_only: bool = False, q: str | None = None,
+                     sort: SortKey = "deadline", chunk: int = 1000, now: datetime | None = None
+                     ) -> Iterator[dict[str, Any]]:
+    """Every opportunity search_opportunities would list with these filters, in its order, in the list shape:
+    one query read in chunks (paging by offset would sort the whole table again for every page)."""
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    stmt = _ordered(_filtered(country, service, stage, open_only, q, now), sort, now)
+    for part in session.scalars(stmt.execution_options(yield_per=chunk)).partitions():
+        srcs = _sources(session, [r.id for r in part])
+        yield from (summary(r, srcs[r.id]) for r in part)
 
 
 def opportunity_row(session: Session, ocid: str) -> OpportunityRow:

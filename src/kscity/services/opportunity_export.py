@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, Literal
 
@@ -16,13 +15,12 @@ from sqlalchemy.orm import Session
 
 from kscity.errors import InvalidInput
 from kscity.model.opportunity import NOT_SMART_CITY
-from kscity.services.opportunities import SortKey, search_opportunities
+from kscity.services.opportunities import SortKey, each_opportunity, search_opportunities
 from kscity.services.sheets import csv_field, header_cells, text_cells
 from kscity.store.tables.reference import ServiceRow, SubSolutionRow
 
 ExportFormat = Literal["xlsx", "csv"]
 MAX_ROWS = 100_000  # a bigger list is a database extract, not a sheet for a person: narrow the filters
-PAGE = 1_000
 STAGES = {"planning": ("Planning", "기획"), "tender": ("Tender", "입찰"), "award": ("Award", "낙찰"),
           "contract": ("Contract", "계약"), "implementation": ("Implementation", "이행")}
 COLUMNS = (  # (English, Korean) headers, in the order of `_row`
@@ -54,36 +52,22 @@ def _row(o: dict[str, Any], names: dict[str, str], ko: bool) -> list[Any]:
             _when(o["published"]), _when(o["deadline"]), "; ".join(o["sources"])]
 
 
-def _rows(session: Session, search: Callable[[int, int], dict[str, Any]], ko: bool) -> Iterator[list[Any]]:
-    names = _names(session, ko)
-    page = 1
-    while True:
-        res = search(page, PAGE)
-        for o in res["items"]:
-            yield _row(o, names, ko)
-        if page * PAGE >= res["total"]:
-            return
-        page += 1
-
-
 def export_opportunities(*, session: Session, fmt: ExportFormat, lang: str = "ko", country: str | None = None,
                          service: str | None = None, stage: str | None = None, open_only: bool = False,
                          q: str | None = None, sort: SortKey = "deadline") -> bytes:
     """Every opportunity the search finds with these filters, in its order, as XLSX or CSV (UTF-8 with a byte
     order mark, which Excel needs to read Korean)."""
     ko = lang == "ko"
-
-    def search(page: int, per_page: int) -> dict[str, Any]:
-        return search_opportunities(session=session, country=country, service=service, stage=stage,
-                                    open_only=open_only, q=q, sort=sort, page=page, per_page=per_page)
-
+    filters: dict[str, Any] = {"country": country, "service": service, "stage": stage, "open_only": open_only,
+                               "q": q}
     header = [ko_name if ko else en for en, ko_name in COLUMNS]
-    total = search(1, 1)["total"]
+    total = search_opportunities(session=session, per_page=1, **filters)["total"]
     if total > MAX_ROWS:  # before any sheet is begun
         raise InvalidInput(
             f"{total:,} opportunities match: an export holds at most {MAX_ROWS:,}; narrow the filters",
             f"조건에 맞는 사업 기회가 {total:,}건입니다. 내보내기는 {MAX_ROWS:,}건까지이니 조건을 좁혀 주세요")
-    rows = _rows(session, search, ko)
+    names = _names(session, ko)
+    rows = (_row(o, names, ko) for o in each_opportunity(session=session, sort=sort, **filters))
     if fmt == "csv":
         text = io.StringIO()
         out = csv.writer(text)

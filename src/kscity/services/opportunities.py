@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from kscity.errors import InvalidInput, NotFound
 from kscity.model.opportunity import NOT_SMART_CITY
@@ -22,8 +22,10 @@ def _sources(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]
     """Every source of each opportunity: each linked ocid, and each publisher format stored under it."""
     out: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
     if ids:
-        links = session.scalars(select(NoticeLinkRow).where(NoticeLinkRow.opportunity_id.in_(ids))
-                                .order_by(NoticeLinkRow.ocid)).all()
+        # the link's columns, not its row: a row also holds the notice and compiled release, packed
+        links = session.execute(select(NoticeLinkRow.opportunity_id, NoticeLinkRow.ocid, NoticeLinkRow.source,
+                                       NoticeLinkRow.url, NoticeLinkRow.link_score, NoticeLinkRow.link_reasons)
+                                .where(NoticeLinkRow.opportunity_id.in_(ids)).order_by(NoticeLinkRow.ocid)).all()
         formats: dict[str, set[str]] = {}
         for ocid, source in session.execute(select(ReleaseRow.ocid, ReleaseRow.source).where(
                 ReleaseRow.ocid.in_([link.ocid for link in links])).distinct()):
@@ -90,6 +92,12 @@ def search_opportunities(*, session: Session, country: str | None = None, servic
             "items": [summary(r, srcs[r.id]) for r in rows]}
 
 
+# what `summary` reads: a list does not load each row's description, items, documents and search text
+_SUMMARY = load_only(*(getattr(OpportunityRow, name) for name in (
+    "id", "ocid", "title", "country", "buyer", "service", "sub_solution", "stage", "value", "currency", "value_usd",
+    "tender_deadline", "published")), raiseload=True)
+
+
 def _ordered(stmt: Select[OpportunityRow], sort: SortKey, now: datetime) -> Select[OpportunityRow]:
     order = {
         # tenders still open first, closing soonest first; then closed ones, most recent first; then none
@@ -100,7 +108,7 @@ def _ordered(stmt: Select[OpportunityRow], sort: SortKey, now: datetime) -> Sele
         "published": (OpportunityRow.published.is_(None), OpportunityRow.published.desc()),
         "title": (OpportunityRow.title,),
     }[sort]
-    return stmt.order_by(*order, OpportunityRow.id)
+    return stmt.options(_SUMMARY).order_by(*order, OpportunityRow.id)
 
 
 def each_opportunity(*, session: Session, country: str | None = None, service: str | None = None,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, load_only
 from kscity.errors import InvalidInput, NotFound
 from kscity.model.opportunity import NOT_SMART_CITY
 from kscity.store.tables.pipeline import ImportFileRow, NoticeLinkRow, OpportunityRow, QuarantineRow, ReleaseRow
-from kscity.store.tables.reference import ServiceRow
+from kscity.store.tables.reference import ServiceRow, SubSolutionRow
 
 STAGES = ("planning", "tender", "award", "contract", "implementation")
 SortKey = Literal["deadline", "value", "published", "title"]
@@ -188,6 +188,14 @@ def import_detail(*, session: Session, import_id: int) -> dict[str, Any]:
     return _import(r) | {"quarantine": [{"position": x.position, "ocid": x.ocid, "release_id": x.release_id,
                                          "reasons": x.reasons, "payload": x.payload, "snippet": x.snippet}
                                         for x in q]}
+
+
+def solution_names(session: Session) -> dict[str, tuple[str, str]]:
+    """(English, Korean) names of every service and sub-solution, by id."""
+    names = {sid: (en, ko) for sid, en, ko in services_named(session)}
+    for sid, en, ko in session.execute(select(SubSolutionRow.id, SubSolutionRow.name_en, SubSolutionRow.name_ko)):
+        names[sid] = (en, ko)
+    return names
 
 
 def services_named(session: Session) -> list[tuple[str, str, str]]:

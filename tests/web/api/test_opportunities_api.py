@@ -37,6 +37,7 @@ def test_upload_then_search_and_detail(client: TestClient, shared_data: Path) ->
     # IMPIC's notices: Portuguese, direct awards; named in the page's language, the code kept beside the name
     assert d["language"] == "pt" and d["procurement_method"] == "direct"
     assert "포르투갈어 (pt)" in page.text and "수의계약" in page.text
+    assert "not_smart_city" not in page.text and "text: " not in page.text  # the evidence in Korean, with names
     en = client.get(f"/opportunities/{ocid}?lang=en").text
     assert "Portuguese (pt)" in en and "Direct award" in en and "수의계약" not in en
 

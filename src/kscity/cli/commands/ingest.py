@@ -68,14 +68,21 @@ def opportunities_text(items: list[dict[str, Any]], total: int, ko: bool) -> str
     return "\n".join(lines)
 
 
-def opportunity_text(d: dict[str, Any], ko: bool) -> str:
+def opportunity_text(d: dict[str, Any], names: dict[str, tuple[str, str]], ko: bool) -> str:
     """One opportunity: identity, classification with its evidence, linked sources."""
+    from kscity.model.opportunity import NOT_SMART_CITY
+    from kscity.services.evidence_text import evidence_lines
+
     value = f"{d['value_usd']:,.0f} USD" if d.get("value_usd") else ("금액 미상" if ko else "value unknown")
     c = d["classification"]
+    service = " / ".join(names.get(i, (i, i))[1 if ko else 0] for i in (d["service"], d["sub_solution"]) if i)
+    if d["service"] == NOT_SMART_CITY:
+        service = "스마트시티 외" if ko else "not smart-city"
+    why = evidence_lines(c["evidence"], names, "ko" if ko else "en")
     return "\n".join([
         f"{d['title']}", f"  {d['ocid']}  {d['country'] or '-'}  {d['stage']}  {value}",
-        f"  {'서비스' if ko else 'service'}: {d['service']} / {d['sub_solution'] or '-'}  ({c['score']})",
-        *[f"    {'근거' if ko else 'evidence'}: {e}" for e in c["evidence"]],
+        f"  {'서비스' if ko else 'service'}: {service}  ({c['score']})",
+        *[f"    {'근거' if ko else 'evidence'}: {e}" for e in why],
         *[f"  {'출처' if ko else 'source'}: {s['source']} {s['id']}" for s in d["linked"]]])
 
 
@@ -176,11 +183,12 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text,
     ) -> None:
         """One opportunity with its sources, classification evidence, items and documents."""
-        from kscity.services.opportunities import opportunity_detail
+        from kscity.services.opportunities import opportunity_detail, solution_names
 
         with read_session() as session:
             d = opportunity_detail(session=session, ocid=ocid)
-        emit(d, fmt, lambda: opportunity_text(d, cli_locale() == "ko"))
+            names = solution_names(session)
+        emit(d, fmt, lambda: opportunity_text(d, names, cli_locale() == "ko"))
 
     imports = typer.Typer(help="Import reports and quarantined items.", no_args_is_help=True)
     app.add_typer(imports, name="imports")

@@ -8,12 +8,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from kscity.services.evidence_text import evidence_lines
 from kscity.services.opportunities import (
     import_detail,
     list_imports,
     opportunity_detail,
     search_opportunities,
     services_named,
+    solution_names,
 )
 from kscity.web.deps import AppDep, SessionDep
 from kscity.web.render import render, request_locale
@@ -50,8 +52,9 @@ def opportunities_page(
 def opportunity_page(ocid: str, request: Request, session: SessionDep) -> Response:
     """Sources, classification with evidence, timeline, items and documents."""
     d = opportunity_detail(session=session, ocid=ocid)
-    names = {sid: (en, ko) for sid, en, ko in services_named(session)}
-    return render(request, "opportunities/detail.html", {"o": d, "names": names})
+    names = solution_names(session)
+    evidence = evidence_lines(d["classification"]["evidence"], names, request_locale(request))
+    return render(request, "opportunities/detail.html", {"o": d, "names": names, "evidence": evidence})
 
 
 @router.get("/imports", response_class=HTMLResponse)

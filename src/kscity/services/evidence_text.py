@@ -1,0 +1,64 @@
+"""A classification's evidence as a reader sees it: the lines the classifier keeps (kscity.core.classify, stable
+English with ids) shown in Korean or English, with service and sub-solution names instead of ids.
+
+The stored lines stay as the classifier wrote them (the ingest's record of why); this is their presentation, and
+knows each form the classifier writes (codes.CodeMatch.evidence, text.lexicon_verdict, text.embedding_verdict,
+TextModel.classify_texts); a line of another form is shown as stored. tests/services/test_evidence_text.py
+draws a line of each form from those producers, so that a new form fails there rather than showing ids.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from kscity.model.opportunity import NOT_SMART_CITY
+
+Names = Mapping[str, tuple[str, str]]  # service or sub-solution id → (English, Korean)
+
+_TARGET = r"(?P<target>[a-z_]+(?:/[a-z_]+)?)"
+_SCORE = r"(?: \((?P<score>[0-9.]+)\))?"
+_FORMS: list[tuple[re.Pattern[str], str, str]] = [
+    (re.compile(r"^text: no smart-city term found$"), "text: no smart-city term found", "본문에 스마트시티 용어 없음"),
+    (re.compile(rf"^(?P<code>\S+ \S+) not in the table → {_TARGET} \(default\)$"),
+     "{code} not in the table → {target} (default)", "{code}: 표에 없는 코드 → {target} (기본값)"),
+    (re.compile(rf"^(?P<code>\S+ \S+) \(under (?P<parent>\S+) (?P<label>.*)\) → {_TARGET}$"),
+     "{code} (under {parent} {label}) → {target}", "{code} (상위 코드 {parent} {label}) → {target}"),
+    (re.compile(rf"^text: sector word '(?P<word>.*)' only in the description → {_TARGET}$"),
+     "text: sector word '{word}' only in the description → {target}",
+     "본문: 분야 단어 '{word}'가 설명에만 있음 → {target}"),
+    (re.compile(rf"^text: '(?P<word>.*)' → {_TARGET}{_SCORE}$"),
+     "text: '{word}' → {target}{score}", "본문 단어 '{word}' → {target}{score}"),
+    (re.compile(rf"^embedding: nearest '(?P<word>.*)' → {_TARGET}{_SCORE}$"),
+     "embedding: nearest '{word}' → {target}{score}", "문장 임베딩: 가장 가까운 표현 '{word}' → {target}{score}"),
+    (re.compile(rf"^(?P<code>\S+ \S+) (?P<label>.*) → {_TARGET}$"),
+     "{code} {label} → {target}", "{code} {label} → {target}"),
+]
+
+
+def _target(ident: str, names: Names, ko: bool) -> str:
+    if ident == NOT_SMART_CITY:
+        return "스마트시티 외" if ko else "not smart-city"
+    parts = [names.get(p, (p, p))[1 if ko else 0] for p in ident.split("/")]
+    return " / ".join(parts)
+
+
+def evidence_line(line: str, names: Names, locale: str) -> str:
+    """One stored evidence line in the locale, with names for ids."""
+    ko = locale == "ko"
+    for pattern, en_form, ko_form in _FORMS:
+        m = pattern.match(line)
+        if m is None:
+            continue
+        fields = {k: v or "" for k, v in m.groupdict().items()}
+        if "target" in fields:
+            fields["target"] = _target(fields["target"], names, ko)
+        if fields.get("score"):
+            fields["score"] = f" ({fields['score']})"
+        return (ko_form if ko else en_form).format(**fields)
+    return line
+
+
+def evidence_lines(lines: list[str] | tuple[str, ...], names: Names, locale: str) -> list[str]:
+    """Every line of a classification's evidence in the locale."""
+    return [evidence_line(line, names, locale) for line in lines]

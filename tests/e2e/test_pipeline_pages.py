@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 
@@ -18,6 +20,15 @@ def test_upload_then_browse(live_server: str, page: Any, shared_data: Path) -> N
     page.goto(f"{live_server}/opportunities?lang=en&country=PRT&sort=value")
     rows = page.locator("#opp-rows tbody tr")
     expect(rows.first).to_be_visible()
+    # the list as it stands, downloaded: the same rows in the same order, headers in the page's language
+    with page.expect_download() as fetched:
+        page.locator("a[data-export=xlsx]").click()
+    assert fetched.value.suggested_filename == "kscity-opportunities.xlsx"
+    sheet = load_workbook(io.BytesIO(Path(fetched.value.path()).read_bytes())).active
+    listed = [r.get_attribute("data-ocid") for r in rows.all()]
+    status = page.locator("#opp-rows [role=status]").inner_text()
+    assert sheet["B1"].value == "Title" and sheet.max_row - 1 == int(status.split()[0].replace(",", ""))
+    assert [sheet.cell(row=i + 2, column=1).value for i in range(len(listed))] == listed
     first_title = rows.first.locator("th a").inner_text()
     rows.first.locator("th a").click()
     expect(page.locator("h1")).to_contain_text(first_title[:20])

@@ -57,3 +57,43 @@ def test_a_line_of_no_known_form_is_shown_as_stored(line: str) -> None:
     if "→" in line:  # the known forms all carry an arrow to their target
         return
     assert evidence_line(line, {}, "ko") == line == evidence_line(line, {}, "en")
+
+
+def _pair_reasons() -> list[str]:
+    """Link reasons as the dedupe score writes them, over pairs that reach most of its levels."""
+    from datetime import datetime
+
+    from kscity.core.dedupe import compare, features_of
+
+    def notice(ocid: str, title: str, buyer: str, value: float, currency: str, day: int, code: str,
+               country: str = "GBR") -> Notice:
+        when = datetime(2024, 5, day)
+        return Notice(ocid, SourceRef("t", ocid), title, buyer=buyer, value=value, currency=currency, value_usd=value,
+                      country=country, published=when, tender_deadline=when, language="en",
+                      items=(ItemCode("CPV", code),))
+
+    base = notice("ocds-a-1", "Street lighting maintenance in Barnet", "London Borough of Barnet", 100_000, "GBP", 1,
+                  "50232100")
+    others = [
+        notice("ocds-b-1", "Street lighting maintenance in Barnet", "London Borough of Barnet", 100_000, "GBP", 1,
+               "50232100"),
+        notice("ocds-b-2", "Street-lighting maintenance, Barnet", "LB Barnet", 100_400, "GBP", 5, "50232000"),
+        notice("ocds-b-3", "School catering", "Leeds City Council", 5_000_000, "EUR", 29, "55520000", "FRA"),
+        notice("ocds-b-4", "Entretien de l'éclairage public", "Ville de Lyon", 99_000, "EUR", 20, "50200000"),
+    ]
+    return [r for other in others for r in compare(features_of(base), features_of(other)).reasons]
+
+
+def test_link_reasons_read_in_korean() -> None:
+    from kscity.services.evidence_text import SAME_NUMBER, link_reason
+
+    reasons = _pair_reasons()
+    levels = {r.split()[1] for r in reasons if not r.split()[1].startswith(("0", "1", "(", "+", "-"))}
+    assert len(reasons) >= 15 and len(levels) >= 6
+    for line in [*reasons, SAME_NUMBER]:
+        ko = link_reason(line, "ko")
+        assert ko != line and not any(w in ko for w in ("title", "buyer", "value", "country", "published",
+                                                          "deadline", "exact", "close", "partial", "different",
+                                                          "same", "week", "far", "near", "rounded", "main")), ko
+        assert link_reason(line, "en") == line
+    assert link_reason("a line of another form", "ko") == "a line of another form"

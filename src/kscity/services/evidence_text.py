@@ -62,3 +62,28 @@ def evidence_line(line: str, names: Names, locale: str) -> str:
 def evidence_lines(lines: list[str] | tuple[str, ...], names: Names, locale: str) -> list[str]:
     """Every line of a classification's evidence in the locale."""
     return [evidence_line(line, names, locale) for line in lines]
+
+
+# the dedupe score's per-field lines (core.dedupe.score.FieldScore.reason: "title close 0.87 (+5.0)")
+_LINK_FIELDS = {"title": "제목", "buyer": "발주처", "value": "금액", "country": "국가", "cpv": "CPV",
+                "deadline": "마감일", "published": "공고일", "id": "식별자"}
+_LINK_LEVELS = {"exact": "일치", "close": "유사", "partial": "부분 유사", "different": "다름",
+                "other-language": "다른 언어", "embedding": "의미 유사(임베딩)", "rounded": "반올림하면 일치",
+                "near": "근접", "far": "차이 큼", "other-currency": "다른 통화", "same-day": "같은 날",
+                "week": "1주 이내", "two-months": "2개월 이내", "same": "같음", "main": "주 코드 일치",
+                "shared": "공통 코드 있음", "division": "대분류만 같음", "same-ocid": "같은 ocid"}
+_LINK_LINE = re.compile(r"^(?P<field>[a-z]+) (?P<level>[a-z-]*)(?P<rest>(?: [0-9.]+)? \([+-][0-9.]+\))$")
+SAME_NUMBER = "same notice number in another format"  # the reason services.opportunities._sources gives
+
+
+def link_reason(line: str, locale: str) -> str:
+    """One reason two notices were linked, in the locale (English lines are shown as stored)."""
+    if locale != "ko":
+        return line
+    if line == SAME_NUMBER:
+        return "다른 형식의 같은 공고 번호"
+    m = _LINK_LINE.match(line)
+    if m is None or m["field"] not in _LINK_FIELDS:
+        return line
+    level = _LINK_LEVELS.get(m["level"], m["level"])
+    return f"{_LINK_FIELDS[m['field']]} {level}{m['rest']}".replace("  ", " ")

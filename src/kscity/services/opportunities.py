@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, load_only
 
 from kscity.errors import InvalidInput, NotFound
 from kscity.model.opportunity import NOT_SMART_CITY
+from kscity.services.evidence_text import SAME_NUMBER
 from kscity.store.tables.pipeline import ImportFileRow, NoticeLinkRow, OpportunityRow, QuarantineRow, ReleaseRow
 from kscity.store.tables.reference import ServiceRow, SubSolutionRow
 
@@ -36,7 +37,7 @@ def _sources(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]
                 out[link.opportunity_id].append({
                     "source": source, "id": link.ocid, "url": link.url,
                     "link_score": 1.0 if same_id else round(link.link_score, 3),
-                    "link_reasons": ["same notice number in another format"] if same_id else link.link_reasons})
+                    "link_reasons": [SAME_NUMBER] if same_id else link.link_reasons})
     return out
 
 

@@ -83,3 +83,18 @@ def test_upload_read_by_a_reading_process(loaded_app: App, shared_data: Path, mo
         assert (rep["path"], rep["ingested"], rep["errors"]) == (f.name, expected, [])
         assert client.get("/api/opportunities", params={"country": "PRT"}).json()["total"] > 0
     assert len(started) == 1 and started[0] != os.getpid()
+
+
+def test_a_twin_notice_page_gives_its_link_reason_in_the_page_language(loaded_app: App, shared_data: Path) -> None:
+    from kscity.services.ingest import ingest_paths
+
+    name = "18-151256-001-EXP.xml"
+    twins = [shared_data / "ted/ted-xml" / name, shared_data / "ted/eforms-xml" / name]
+    assert all(p.exists() for p in twins)
+    ingest_paths(loaded_app, twins)
+    with TestClient(create_app(loaded_app)) as client:
+        ocid = client.get("/api/opportunities").json()["items"][0]["ocid"]
+        ko = client.get(f"/opportunities/{ocid}?lang=ko").text
+        en = client.get(f"/opportunities/{ocid}?lang=en").text
+    assert "다른 형식의 같은 공고 번호" in ko and "same notice number in another format" not in ko
+    assert "same notice number in another format" in en

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from kscity.services.evidence_text import evidence_lines
+from kscity.services.evidence_text import evidence_lines, link_reason
 from kscity.services.opportunities import (
     import_detail,
     list_imports,
@@ -53,7 +53,10 @@ def opportunity_page(ocid: str, request: Request, session: SessionDep) -> Respon
     """Sources, classification with evidence, timeline, items and documents."""
     d = opportunity_detail(session=session, ocid=ocid)
     names = solution_names(session)
-    evidence = evidence_lines(d["classification"]["evidence"], names, request_locale(request))
+    locale = request_locale(request)
+    evidence = evidence_lines(d["classification"]["evidence"], names, locale)
+    for source in d["linked"]:
+        source["reasons_shown"] = [link_reason(r, locale) for r in source["link_reasons"]]
     return render(request, "opportunities/detail.html", {"o": d, "names": names, "evidence": evidence})
 
 

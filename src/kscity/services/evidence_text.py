@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from kscity.model.opportunity import NOT_SMART_CITY
-
 Names = Mapping[str, tuple[str, str]]  # service or sub-solution id → (English, Korean)
 
 _TARGET = r"(?P<target>[a-z_]+(?:/[a-z_]+)?)"
@@ -36,11 +34,10 @@ _FORMS: list[tuple[re.Pattern[str], str, str]] = [
 ]
 
 
-def _target(ident: str, names: Names, ko: bool) -> str:
-    if ident == NOT_SMART_CITY:
-        return "스마트시티 외" if ko else "not smart-city"
-    parts = [names.get(p, (p, p))[1 if ko else 0] for p in ident.split("/")]
-    return " / ".join(parts)
+def solution_label(ident: str, names: Names, locale: str) -> str:
+    """A classification target ("service" or "service/sub_solution") by its names in the locale
+    (services.opportunities.solution_names, which names not_smart_city too); an unknown id as it is."""
+    return " / ".join(names.get(p, (p, p))[1 if locale == "ko" else 0] for p in ident.split("/"))
 
 
 def evidence_line(line: str, names: Names, locale: str) -> str:
@@ -52,7 +49,7 @@ def evidence_line(line: str, names: Names, locale: str) -> str:
             continue
         fields = {k: v or "" for k, v in m.groupdict().items()}
         if "target" in fields:
-            fields["target"] = _target(fields["target"], names, ko)
+            fields["target"] = solution_label(fields["target"], names, locale)
         if fields.get("score"):
             fields["score"] = f" ({fields['score']})"
         return (ko_form if ko else en_form).format(**fields)

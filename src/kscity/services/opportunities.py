@@ -16,6 +16,7 @@ from kscity.store.tables.pipeline import ImportFileRow, NoticeLinkRow, Opportuni
 from kscity.store.tables.reference import ServiceRow, SubSolutionRow
 
 STAGES = ("planning", "tender", "award", "contract", "implementation")
+NOT_SMART_CITY_NAMES = ("Not smart-city", "스마트시티 외")  # (English, Korean), beside the services' own names
 SortKey = Literal["deadline", "value", "published", "title"]
 
 
@@ -159,8 +160,9 @@ def pipeline_summary(*, session: Session, iso3: str) -> dict[str, Any]:
     services = []
     for sid, n, v in sorted(by_service, key=lambda t: (t[0] == NOT_SMART_CITY, -t[1])):
         svc = names.get(sid)
-        services.append({"service": sid, "name_en": svc.name_en if svc else "Not smart-city",
-                         "name_ko": svc.name_ko if svc else "스마트시티 외", "count": n, "value_usd": float(v or 0.0)})
+        services.append({"service": sid, "name_en": svc.name_en if svc else NOT_SMART_CITY_NAMES[0],
+                         "name_ko": svc.name_ko if svc else NOT_SMART_CITY_NAMES[1], "count": n,
+                         "value_usd": float(v or 0.0)})
     stages = [{"stage": s, "count": n, "value_usd": float(v or 0.0)} for s, n, v in
               sorted(by_stage, key=lambda t: STAGES.index(t[0]) if t[0] in STAGES else 9)]
     return {"opportunities": sum(s["count"] for s in services), "value_usd": sum(s["value_usd"] for s in services),
@@ -192,8 +194,8 @@ def import_detail(*, session: Session, import_id: int) -> dict[str, Any]:
 
 
 def solution_names(session: Session) -> dict[str, tuple[str, str]]:
-    """(English, Korean) names of every service and sub-solution, by id."""
-    names = {sid: (en, ko) for sid, en, ko in services_named(session)}
+    """(English, Korean) names of every service and sub-solution, and of not_smart_city, by id."""
+    names = {sid: (en, ko) for sid, en, ko in services_named(session)} | {NOT_SMART_CITY: NOT_SMART_CITY_NAMES}
     for sid, en, ko in session.execute(select(SubSolutionRow.id, SubSolutionRow.name_en, SubSolutionRow.name_ko)):
         names[sid] = (en, ko)
     return names

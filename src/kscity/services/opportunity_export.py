@@ -10,14 +10,11 @@ from typing import Any, Literal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kscity.errors import InvalidInput
-from kscity.model.opportunity import NOT_SMART_CITY
-from kscity.services.opportunities import SortKey, each_opportunity, search_opportunities
+from kscity.services.opportunities import SortKey, each_opportunity, search_opportunities, solution_names
 from kscity.services.sheets import csv_field, header_cells, text_cells
-from kscity.store.tables.reference import ServiceRow, SubSolutionRow
 
 ExportFormat = Literal["xlsx", "csv"]
 MAX_ROWS = 100_000  # a bigger list is a database extract, not a sheet for a person: narrow the filters
@@ -32,12 +29,8 @@ COLUMNS = (  # (English, Korean) headers, in the order of `_row`
 
 
 def _names(session: Session, ko: bool) -> dict[str, str]:
-    """Service and sub-solution ids by their names in the language."""
-    names = {NOT_SMART_CITY: "스마트시티 외" if ko else "Not smart-city"}
-    for table in (ServiceRow, SubSolutionRow):
-        for ident, name_en, name_ko in session.execute(select(table.id, table.name_en, table.name_ko)):
-            names[ident] = name_ko if ko else name_en
-    return names
+    """Service and sub-solution ids (and not_smart_city) by their names in the language."""
+    return {ident: pair[1 if ko else 0] for ident, pair in solution_names(session).items()}
 
 
 def _when(iso: str | None) -> datetime | None:

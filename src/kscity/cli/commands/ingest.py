@@ -70,15 +70,13 @@ def opportunities_text(items: list[dict[str, Any]], total: int, ko: bool) -> str
 
 def opportunity_text(d: dict[str, Any], names: dict[str, tuple[str, str]], ko: bool) -> str:
     """One opportunity: identity, classification with its evidence, linked sources."""
-    from kscity.model.opportunity import NOT_SMART_CITY
-    from kscity.services.evidence_text import evidence_lines
+    from kscity.services.evidence_text import evidence_lines, solution_label
 
+    locale = "ko" if ko else "en"
     value = f"{d['value_usd']:,.0f} USD" if d.get("value_usd") else ("금액 미상" if ko else "value unknown")
     c = d["classification"]
-    service = " / ".join(names.get(i, (i, i))[1 if ko else 0] for i in (d["service"], d["sub_solution"]) if i)
-    if d["service"] == NOT_SMART_CITY:
-        service = "스마트시티 외" if ko else "not smart-city"
-    why = evidence_lines(c["evidence"], names, "ko" if ko else "en")
+    service = solution_label("/".join(i for i in (d["service"], d["sub_solution"]) if i), names, locale)
+    why = evidence_lines(c["evidence"], names, locale)
     return "\n".join([
         f"{d['title']}", f"  {d['ocid']}  {d['country'] or '-'}  {d['stage']}  {value}",
         f"  {'서비스' if ko else 'service'}: {service}  ({c['score']})",

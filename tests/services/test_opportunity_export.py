@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -113,3 +114,14 @@ def test_each_opportunity_reads_in_chunks_what_the_pages_list(stocked: App, sort
                  for o in search_opportunities(session=s, sort=sort, page=page, per_page=37)["items"]]  # type: ignore[arg-type]
         streamed = list(each_opportunity(session=s, sort=sort, chunk=10))  # type: ignore[arg-type]
     assert len(streamed) == total > 100 and streamed == paged
+
+
+@pytest.mark.parametrize("filters", [{}, {"country": "PRT"}, {"service": "smart_city"}, {"q": "formula"},
+                                     {"stage": "tender", "open_only": True}, {"country": "ZZZ"}])
+def test_the_count_an_export_checks_is_the_search_total(stocked: App, filters: dict[str, Any]) -> None:
+    from kscity.services.opportunities import count_opportunities, each_opportunity
+
+    with stocked.read() as s:
+        total = search_opportunities(session=s, per_page=1, **filters)["total"]
+        assert count_opportunities(session=s, **filters) == total
+        assert len(list(each_opportunity(session=s, **filters))) == total

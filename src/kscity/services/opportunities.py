@@ -87,11 +87,23 @@ def search_opportunities(*, session: Session, country: str | None = None, servic
                            "page는 1 이상, per_page는 1~1000이어야 합니다")
     now = now or datetime.now(UTC).replace(tzinfo=None)
     stmt = _filtered(country, service, stage, open_only, q, now)
-    total = int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+    total = _count(session, stmt)
     rows = session.scalars(_ordered(stmt, sort, now).offset((page - 1) * per_page).limit(per_page)).all()
     srcs = _sources(session, [r.id for r in rows])
     return {"total": total, "page": page, "per_page": per_page,
             "items": [summary(r, srcs[r.id]) for r in rows]}
+
+
+def count_opportunities(*, session: Session, country: str | None = None, service: str | None = None,
+                        stage: str | None = None, open_only: bool = False, q: str | None = None,
+                        now: datetime | None = None) -> int:
+    """How many opportunities search_opportunities would find with these filters (its `total`), without a page."""
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    return _count(session, _filtered(country, service, stage, open_only, q, now))
+
+
+def _count(session: Session, stmt: Select[OpportunityRow]) -> int:
+    return int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
 
 
 # what `summary` reads: a list does not load each row's description, items, documents and search text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from openpyxl import Workbook
@@ -13,7 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from sqlalchemy.orm import Session
 
 from kscity.errors import InvalidInput
-from kscity.services.opportunities import SortKey, each_opportunity, search_opportunities, solution_names
+from kscity.services.opportunities import SortKey, count_opportunities, each_opportunity, solution_names
 from kscity.services.sheets import csv_field, header_cells, text_cells
 
 ExportFormat = Literal["xlsx", "csv"]
@@ -54,13 +54,14 @@ def export_opportunities(*, session: Session, fmt: ExportFormat, lang: str = "ko
     filters: dict[str, Any] = {"country": country, "service": service, "stage": stage, "open_only": open_only,
                                "q": q}
     header = [ko_name if ko else en for en, ko_name in COLUMNS]
-    total = search_opportunities(session=session, per_page=1, **filters)["total"]
+    now = datetime.now(UTC).replace(tzinfo=None)  # one instant for the count and the rows ("open" depends on it)
+    total = count_opportunities(session=session, now=now, **filters)
     if total > MAX_ROWS:  # before any sheet is begun
         raise InvalidInput(
             f"{total:,} opportunities match: an export holds at most {MAX_ROWS:,}; narrow the filters",
             f"조건에 맞는 사업 기회가 {total:,}건입니다. 내보내기는 {MAX_ROWS:,}건까지이니 조건을 좁혀 주세요")
     names = _names(session, ko)
-    rows = (_row(o, names, ko) for o in each_opportunity(session=session, sort=sort, **filters))
+    rows = (_row(o, names, ko) for o in each_opportunity(session=session, sort=sort, now=now, **filters))
     if fmt == "csv":
         text = io.StringIO()
         out = csv.writer(text)

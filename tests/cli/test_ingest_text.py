@@ -37,7 +37,10 @@ def test_ingest_text_counts_match_the_report_in_both_languages(kscity: Run, cli_
     ingested = sum(r["ingested"] for r in listed)
     assert ingested > 0
     assert lines[-1] == f"2 files: {ingested:,} ingested, 1 quarantined, 0 duplicates; 1 files with errors " \
-                        "(kscity imports list)"
+                        "(kscity imports list --problems)"
+    # the list the hint names: the empty file, not the good one
+    problems = json.loads(kscity("imports", "list", "--problems", "--format", "json").stdout)
+    assert [Path(r["path"]).name for r in problems] == ["empty.json"] and len(listed) == 2
     # again, in Korean and quiet: only the file with errors, then the totals (all duplicates now)
     ko = kscity("ingest", str(folder), "-q", env=cli_env | {"KSCITY_LANG": "ko"})
     assert ko.returncode == 0, ko.stderr

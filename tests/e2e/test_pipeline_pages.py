@@ -44,3 +44,12 @@ def test_bad_upload_is_reported_in_korean_page(live_server: str, page: Any, tmp_
     page.set_input_files("input[type=file]", str(bad))
     page.get_by_role("button", name="가져오기", exact=True).click()
     expect(page.locator("#import-report")).to_contain_text("broken.json", timeout=60_000)
+    # the officer narrows the list to the files that need a look and opens the broken one's report
+    page.goto(f"{live_server}/imports?lang=ko")
+    page.get_by_role("link", name="확인이 필요한 파일만").click()
+    expect(page.locator("#recent-imports")).to_contain_text("확인이 필요한 파일만 보고 있습니다")
+    row = page.locator("#recent-imports tbody tr", has_text="broken.json").first
+    expect(row).to_contain_text("파일 오류")
+    row.get_by_role("link", name="broken.json").click()
+    expect(page.locator("main")).to_contain_text("broken.json")
+    assert "kscity-upload" not in page.content()  # the uploaded name, not the scratch copy's path

@@ -70,11 +70,13 @@ class FileRead:
         fx: FxLookup | None,
         limits: Limits,
         mapping_path: Path | None,
+        name: str | None = None,
     ) -> None:
         self.path = path
+        self.name = name or str(path)  # how messages name the file (an upload: the name it was uploaded under)
         self.source, self.fx, self.limits, self.mapping_path = source, fx, limits, mapping_path
         self.schema = _schema(str(schema_path)) if schema_path else None
-        self.summary = FileSummary(path=str(path))
+        self.summary = FileSummary(path=self.name)
         self._items = self._count(self._read())
 
     def __iter__(self) -> Iterator[ReadItem]:
@@ -102,7 +104,7 @@ class FileRead:
             yield item
 
     def _fail(self, position: str, en: str, ko: str, label: str | None = None, snippet: str = "") -> Rejected:
-        where = f"{label or self.path} › {position}" if position != "file" else str(label or self.path)
+        where = f"{label or self.name} › {position}" if position != "file" else (label or self.name)
         error = ReadError(where, en, ko)
         self.summary.errors.append(error)
         return Rejected(position=position, errors=(error,), snippet=snippet)
@@ -126,7 +128,7 @@ class FileRead:
                     check_zip(archive, self.limits)
                 self.summary.format = "xlsx"
                 mapping = load_mapping(self._mapping_for(path))
-                table = TableReader(str(path), mapping, self.source, self.fx, self.summary)
+                table = TableReader(self.name, mapping, self.source, self.fx, self.summary)
                 yield from table.rows(xlsx_rows(path, mapping.sheet))
             elif container == "gzip":
 
@@ -134,9 +136,9 @@ class FileRead:
                     raw = open(path, "rb")  # noqa: SIM115 - closed by the buffered wrapper
                     return _buffered(BoundedReader(gzip.GzipFile(fileobj=raw), raw, self.limits), raw)
 
-                yield from self._payload(opener, str(path), "gzip")
+                yield from self._payload(opener, self.name, "gzip")
             else:
-                yield from self._payload(lambda: _buffered(open(path, "rb")), str(path), "")  # noqa: SIM115
+                yield from self._payload(lambda: _buffered(open(path, "rb")), self.name, "")  # noqa: SIM115
         except LimitExceeded as exc:
             yield self._fail("file", exc.message_en, exc.message_ko)
         except (OSError, zipfile.BadZipFile, EOFError) as exc:
@@ -162,7 +164,7 @@ class FileRead:
                     return _buffered(BoundedReader(member, None, self.limits))
 
                 before = self.summary.format
-                for item in self._payload(opener, f"{path}!{info.filename}", "zip"):
+                for item in self._payload(opener, f"{self.name}!{info.filename}", "zip"):
                     yield dataclasses.replace(item, position=f"{info.filename} › {item.position}")
                 formats.append(self.summary.format)
                 self.summary.format = before
@@ -182,7 +184,7 @@ class FileRead:
             self.summary.format += suffix
         elif kind == "csv":
             self.summary.format = "csv" + suffix
-            mapping = load_mapping(self._mapping_for(Path(label.split("!")[0])))
+            mapping = load_mapping(self._mapping_for(self.path))
             table = TableReader(label, mapping, self.source, self.fx, self.summary)
             with opener() as handle:
                 yield from table.rows(csv_rows(handle))
@@ -222,8 +224,10 @@ def read_file(
     fx: FxLookup | None = None,
     limits: Limits | None = None,
     mapping_path: str | Path | None = None,
+    name: str | None = None,
 ) -> FileRead:
-    """Read one file (OCDS JSON/.gz/.zip, TED XML, CSV/XLSX) lazily; iterate for items, then see `.summary`."""
+    """Read one file (OCDS JSON/.gz/.zip, TED XML, CSV/XLSX) lazily; iterate for items, then see `.summary`.
+    `name`: how messages name the file (default: its path)."""
     return FileRead(
         Path(path),
         source=source,
@@ -231,4 +235,5 @@ def read_file(
         fx=fx,
         limits=limits or Limits(),
         mapping_path=Path(mapping_path) if mapping_path else None,
+        name=name,
     )

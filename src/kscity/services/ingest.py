@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -165,18 +165,20 @@ Progress = Callable[[str, int], None]
 def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path: Path | None = None,
                 fx: FxTable | None = None, limits: Limits | None = None, mapping_path: Path | None = None,
                 progress: Progress | None = None, cache: LinkCache | None = None, worker: bool | None = None,
-                ) -> FileReport:
+                name: str | None = None) -> FileReport:
     """Ingest one file in committed batches; returns its report (never raises for bad content). `worker`: read
-    the file in a second process (None: when there are two cores and the file has WORKER_MIN_BYTES)."""
+    the file in a second process (None: when there are two cores and the file has WORKER_MIN_BYTES). `name`: how
+    the report, the import's record and its messages name the file (an upload: its uploaded name, not the
+    scratch copy's path; the name is also part of what makes a re-run's quarantine add nothing)."""
     cache = cache if cache is not None else LinkCache()
-    report = FileReport(path=str(path))
+    report = FileReport(path=name or str(path))
     with kapp.transaction() as session:
         fx = fx or FxTable.load(session)
-        row = ImportFileRow(path=str(path.resolve()), source=source or "auto", started_at=_now())
+        row = ImportFileRow(path=name or str(path.resolve()), source=source or "auto", started_at=_now())
         session.add(row)
         session.flush()
         report.import_id = row.id
-    job = ReadJob(path, source, schema_path, fx, limits, mapping_path, BATCH)
+    job = ReadJob(path, source, schema_path, fx, limits, mapping_path, BATCH, name)
     use_worker = worker if worker is not None else (os.cpu_count() or 1) >= 2 and _size(path) >= WORKER_MIN_BYTES
     batches: Batches = WorkerBatches(job) if use_worker else LocalBatches(job)
     seen = 0
@@ -209,8 +211,9 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
 
 def ingest_paths(kapp: App, paths: Iterable[str | Path], *, source: str | None = None,
                  schema_path: Path | None = None, limits: Limits | None = None, mapping_path: Path | None = None,
-                 progress: Progress | None = None) -> dict[str, Any]:
-    """Ingest files and folders; one report per file. Unusable arguments raise InvalidInput before any work."""
+                 progress: Progress | None = None, names: Mapping[Path, str] | None = None) -> dict[str, Any]:
+    """Ingest files and folders; one report per file. Unusable arguments raise InvalidInput before any work.
+    `names`: display names of some files (ingest_file's `name`), by their path as given."""
     files = expand_paths(paths)
     if schema_path is not None and not schema_path.exists():
         raise InvalidInput(f"{schema_path}: schema file not found", f"{schema_path}: 스키마 파일이 없습니다")
@@ -220,6 +223,7 @@ def ingest_paths(kapp: App, paths: Iterable[str | Path], *, source: str | None =
     worker = kapp.settings.ingest_worker
     with bulk_gc():
         reports = [ingest_file(kapp, f, source=source, schema_path=schema_path, fx=fx, limits=limits,
-                               mapping_path=mapping_path, progress=progress, cache=cache, worker=worker)
+                               mapping_path=mapping_path, progress=progress, cache=cache, worker=worker,
+                               name=(names or {}).get(f))
                    for f in files]
     return {"files": [r.as_dict() for r in reports]}

@@ -59,6 +59,7 @@ class ReadJob:
     limits: Limits | None
     mapping_path: Path | None
     batch: int
+    name: str | None = None  # how reports name the file (read_file's name)
 
 
 class Batches(Protocol):
@@ -77,7 +78,7 @@ class LocalBatches:
 
     def __init__(self, job: ReadJob, skip: int = 0) -> None:
         self._reader = read_file(job.path, source=job.source, schema_path=job.schema_path, fx=job.fx.lookup,
-                                 limits=job.limits, mapping_path=job.mapping_path)
+                                 limits=job.limits, mapping_path=job.mapping_path, name=job.name)
         self._job, self._skip = job, skip
         self.summary = self._reader.summary
 
@@ -177,7 +178,7 @@ class WorkerBatches:
         self._received: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=job.batch // CHUNK + 2)
         self._stopped = False
         threading.Thread(target=self._receive, daemon=True, name="kscity-read-inbox").start()
-        self.summary = FileSummary(path=str(job.path))
+        self.summary = FileSummary(path=job.name or str(job.path))
         self.fell_back = ""  # why the parent read (part of) the file itself, if it did
 
     def __iter__(self) -> Iterator[Batch]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, load_only
 
 from kscity.errors import InvalidInput, NotFound
@@ -181,10 +181,30 @@ def pipeline_summary(*, session: Session, iso3: str) -> dict[str, Any]:
             "by_service": services, "by_stage": stages}
 
 
-def list_imports(*, session: Session, limit: int = 100) -> list[dict[str, Any]]:
-    """Recent import files with their counts."""
-    rows = session.scalars(select(ImportFileRow).order_by(ImportFileRow.id.desc()).limit(limit)).all()
+def _has_problems() -> Any:
+    """A file that needs an officer's eye: items quarantined, a file-level error (empty, broken, refused), or an
+    import that did not finish."""
+    return or_(ImportFileRow.quarantined > 0, func.json_array_length(ImportFileRow.errors) > 0,
+               ImportFileRow.status != "done")
+
+
+def list_imports(*, session: Session, limit: int = 100, problems: bool = False) -> list[dict[str, Any]]:
+    """Recent import files with their counts, newest first; `problems`: only those with quarantined items, file
+    errors or an unfinished import (a folder of 681 files hides its three broken ones among the rest)."""
+    stmt = select(ImportFileRow).order_by(ImportFileRow.id.desc()).limit(limit)
+    rows = session.scalars(stmt.where(_has_problems()) if problems else stmt).all()
     return [_import(r) for r in rows]
+
+
+def import_totals(*, session: Session) -> dict[str, int]:
+    """Every import file's counts summed, and how many files have problems (list_imports(problems=True))."""
+    files, ingested, quarantined, duplicates = session.execute(select(
+        func.count(), func.coalesce(func.sum(ImportFileRow.ingested), 0),
+        func.coalesce(func.sum(ImportFileRow.quarantined), 0),
+        func.coalesce(func.sum(ImportFileRow.duplicates), 0))).one()
+    problems = session.scalar(select(func.count()).select_from(ImportFileRow).where(_has_problems()))
+    return {"files": int(files), "ingested": int(ingested), "quarantined": int(quarantined),
+            "duplicates": int(duplicates), "with_problems": int(problems or 0)}
 
 
 def _import(r: ImportFileRow) -> dict[str, Any]:

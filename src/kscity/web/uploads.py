@@ -30,10 +30,7 @@ def ingest_uploads(kapp: App, files: list[UploadFile], *, source: str | None = N
                 raise InvalidInput(f"{name}: {target.stat().st_size:,} bytes is over the upload limit of {limit:,}",
                                    f"{name}: 업로드 한도({limit:,} 바이트)를 넘습니다")
             saved.append(target)
-        report = ingest_paths(kapp, saved, source=source)
-    # the scratch paths mean nothing to the user: report the names they uploaded
-    for f, original, tmp_path in zip(report["files"], files, saved, strict=True):
-        f["path"] = original.filename
-        for e in f["errors"]:
-            e["where"] = e["where"].replace(str(tmp_path), original.filename or tmp_path.name)
-    return report
+        # reported and recorded under the names uploaded: the scratch paths mean nothing to the user, and a
+        # re-upload of the same file must find what it quarantined before
+        names = {path: Path(f.filename or path.name).name or path.name for f, path in zip(files, saved, strict=True)}
+        return ingest_paths(kapp, saved, source=source, names=names)

@@ -98,3 +98,39 @@ def test_a_twin_notice_page_gives_its_link_reason_in_the_page_language(loaded_ap
         en = client.get(f"/opportunities/{ocid}?lang=en").text
     assert "다른 형식의 같은 공고 번호" in ko and "same notice number in another format" not in ko
     assert "same notice number in another format" in en
+
+
+def test_imports_list_totals_and_the_files_that_need_a_look(client: TestClient, shared_data: Path) -> None:
+    good = shared_data / "ocds/portugal/impic-release-package.json"
+    release = (b'{"ocid": "ocds-zz-1", "id": "1", "date": "2024-01-01T00:00:00Z", '
+               b'"tender": {"value": {"amount": "N/A"}}}')
+    uploads = [("good.json", good.read_bytes()), ("empty.json", b""), ("bad-amount.json", release)]
+    for name, body in uploads:
+        assert client.post("/api/imports", files=[("files", (name, body, "application/json"))]).status_code == 201
+    listing = client.get("/api/imports").json()
+    assert [r["path"] for r in listing] == ["bad-amount.json", "empty.json", "good.json"]  # newest first
+    problems = client.get("/api/imports", params={"problems": "true"}).json()
+    assert [r["path"] for r in problems] == ["bad-amount.json", "empty.json"]
+    assert all(r["quarantined"] or r["errors"] for r in problems)
+    ingested = sum(r["ingested"] for r in listing)
+    quarantined = sum(r["quarantined"] for r in listing)
+    en = client.get("/imports", params={"lang": "en"}).text
+    assert (f"3 files: {ingested} items ingested, {quarantined} quarantined, 0 duplicates; 2 files need a look"
+            in en)
+    assert 'href="/imports?problems=true"' in en and en.count("File error") == 1  # the empty file
+    only = client.get("/imports", params={"lang": "ko", "problems": "true"}).text
+    assert "확인이 필요한 파일만 보고 있습니다" in only and "파일 오류" in only
+    assert "bad-amount.json" in only and "empty.json" in only and "good.json" not in only
+    for row in problems:  # each file links to its report
+        assert f'href="/imports/{row["id"]}"' in only
+
+
+def test_an_upload_is_recorded_under_its_name_and_a_re_upload_quarantines_nothing_twice(client: TestClient) -> None:
+    body = b'{"ocid": "ocds-zz-2", "id": "1", "date": "2024-01-01T00:00:00Z", "tender": {"value": {"amount": "N/A"}}}'
+    first = client.post("/api/imports", files=[("files", ("amounts.json", body, "application/json"))]).json()
+    again = client.post("/api/imports", files=[("files", ("amounts.json", body, "application/json"))]).json()
+    one, two = (client.get(f"/api/imports/{r['files'][0]['import_id']}").json() for r in (first, again))
+    assert one["path"] == two["path"] == "amounts.json"  # not the scratch copy's path
+    assert len(one["quarantine"]) == 1 and not two["quarantine"]  # kept once, under the first upload
+    reason = one["quarantine"][0]["reasons"][0]
+    assert reason["where"].startswith("amounts.json") and "kscity-upload" not in str(one)

@@ -47,11 +47,11 @@ def ingest_text(report: dict[str, Any], ko: bool, quiet: bool = False) -> str:
     if ko:
         lines.append(f"파일 {len(files):,}개: 적재 {total['ingested']:,}건, 격리 {total['quarantined']:,}건, "
                      f"중복 {total['duplicates']:,}건; 오류가 있는 파일 {failed:,}개"
-                     + (" (kscity imports list)" if total["quarantined"] or failed else ""))
+                     + (" (kscity imports list --problems)" if total["quarantined"] or failed else ""))
     else:
         lines.append(f"{len(files):,} files: {total['ingested']:,} ingested, {total['quarantined']:,} quarantined, "
                      f"{total['duplicates']:,} duplicates; {failed:,} files with errors"
-                     + (" (kscity imports list)" if total["quarantined"] or failed else ""))
+                     + (" (kscity imports list --problems)" if total["quarantined"] or failed else ""))
     return "\n".join(lines)
 
 
@@ -192,12 +192,16 @@ def register(app: typer.Typer) -> None:
     app.add_typer(imports, name="imports")
 
     @imports.command("list")
-    def imports_list(fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text) -> None:
-        """Recent imported files with their counts."""
+    def imports_list(
+        problems: Annotated[bool, typer.Option("--problems", help="Only files with quarantined items, file errors "
+                                                                  "or an unfinished import.")] = False,
+        fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text,
+    ) -> None:
+        """Recent imported files with their counts (the last 100, newest first)."""
         from kscity.services.opportunities import list_imports
 
         with read_session() as session:
-            rows = list_imports(session=session)
+            rows = list_imports(session=session, problems=problems)
         emit(rows, fmt, lambda: imports_text(rows, cli_locale() == "ko"))
 
     @imports.command("show")

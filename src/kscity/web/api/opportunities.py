@@ -72,9 +72,11 @@ def post_imports(kapp: AppDep, files: list[UploadFile], source: Annotated[str | 
 
 
 @router.get("/api/imports", summary="Recent imports")
-def get_imports(session: SessionDep) -> list[dict[str, Any]]:
-    """Recent import files with their counts."""
-    return list_imports(session=session)
+def get_imports(session: SessionDep, problems: Annotated[bool, Query(
+        description="Only files with quarantined items, file errors or an unfinished import")] = False,
+                ) -> list[dict[str, Any]]:
+    """Recent import files with their counts, newest first (the last 100)."""
+    return list_imports(session=session, problems=problems)
 
 
 @router.get("/api/imports/{import_id}", summary="One import with its quarantine",

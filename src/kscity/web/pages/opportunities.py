@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from kscity.services.evidence_text import evidence_lines, link_reason
 from kscity.services.opportunities import (
     import_detail,
+    import_totals,
     list_imports,
     opportunity_detail,
     search_opportunities,
@@ -60,10 +62,15 @@ def opportunity_page(ocid: str, request: Request, session: SessionDep) -> Respon
     return render(request, "opportunities/detail.html", {"o": d, "names": names, "evidence": evidence})
 
 
+def _imports_context(session: Session, problems: bool) -> dict[str, Any]:
+    return {"imports": list_imports(session=session, problems=problems), "totals": import_totals(session=session),
+            "problems": problems}
+
+
 @router.get("/imports", response_class=HTMLResponse)
-def imports_page(request: Request, session: SessionDep) -> Response:
-    """Upload files and see the report of each import."""
-    return render(request, "imports/index.html", {"imports": list_imports(session=session), "report": None})
+def imports_page(request: Request, session: SessionDep, problems: bool = False) -> Response:
+    """Upload files and see the report of each import; `problems`: only the files that need a look."""
+    return render(request, "imports/index.html", {**_imports_context(session, problems), "report": None})
 
 
 @router.post("/imports", response_class=HTMLResponse)
@@ -71,9 +78,9 @@ def imports_upload(request: Request, kapp: AppDep, files: list[UploadFile]) -> R
     """Ingest uploaded files with the same service as the CLI; answers the report (an htmx fragment)."""
     report = ingest_uploads(kapp, files)
     with kapp.read() as session:
-        imports = list_imports(session=session)
+        context = _imports_context(session, problems=False)
     template = "imports/_report.html" if request.headers.get("HX-Request") else "imports/index.html"
-    return render(request, template, {"imports": imports, "report": report})
+    return render(request, template, {**context, "report": report})
 
 
 @router.get("/imports/{import_id}", response_class=HTMLResponse)

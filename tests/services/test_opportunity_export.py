@@ -97,8 +97,11 @@ def test_export_over_http_and_from_the_list_page(stocked: App, monkeypatch: pyte
         r = client.get("/api/opportunities.csv", params={"open": "true"}, headers={"accept-language": "ko"})
         assert r.status_code == 200 and r.text.splitlines()[0].lstrip("\ufeff").startswith("ocid,제목")
         assert client.get("/api/opportunities.pdf").status_code == 422
-        page = client.get("/opportunities", params={"country": "PRT", "open": "", "sort": "value", "lang": "en"})
+        page = client.get("/opportunities", params={"country": "PRT", "open": "", "sort": "value", "lang": "en",
+                                                    "service": ""})
         assert 'href="/api/opportunities.xlsx?country=PRT&amp;sort=value&amp;lang=en"' in page.text
+        page = client.get("/opportunities", params={"lang": "en"})  # the page's default service, in the download
+        assert 'href="/api/opportunities.xlsx?service=smart_city&amp;sort=deadline&amp;lang=en"' in page.text
         monkeypatch.setattr(opportunity_export, "MAX_ROWS", 10)
         r = client.get("/api/opportunities.csv", params={"lang": "en"})
         assert r.status_code == 422 and "narrow the filters" in json.dumps(r.json())
@@ -125,3 +128,19 @@ def test_the_count_an_export_checks_is_the_search_total(stocked: App, filters: d
         total = search_opportunities(session=s, per_page=1, **filters)["total"]
         assert count_opportunities(session=s, **filters) == total
         assert len(list(each_opportunity(session=s, **filters))) == total
+
+
+def test_the_list_page_opens_on_smart_city_opportunities_and_all_is_one_choice_away(stocked: App) -> None:
+    with stocked.read() as s:
+        smart = search_opportunities(session=s, service="smart_city", per_page=1)["total"]
+        every = search_opportunities(session=s, per_page=1)["total"]
+    assert 0 < smart < every  # the shared data has both, so the default must choose
+    with TestClient(create_app(stocked)) as client:
+        default = client.get("/opportunities", params={"lang": "en"}).text
+        assert f"{smart:,} opportunities" in default
+        assert '<option value="smart_city" selected' in default
+        everything = client.get("/opportunities", params={"lang": "en", "service": ""}).text
+        assert f"{every:,} opportunities" in everything
+        assert "service=&amp;" in everything or "service=&" in everything  # the next pages keep "All"
+        ko = client.get("/countries/PRT", params={"lang": "ko"}).text
+        assert 'href="/opportunities?country=PRT&amp;service="' in ko  # "see all" means all

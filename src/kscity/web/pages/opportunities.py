@@ -25,6 +25,7 @@ from kscity.web.uploads import ingest_uploads
 
 router = APIRouter(include_in_schema=False)
 SORTS = ("deadline", "value", "published", "title")
+DEFAULT_SERVICE = "smart_city"  # the page's service filter when the request names none
 
 
 @router.get("/opportunities", response_class=HTMLResponse)
@@ -35,8 +36,11 @@ def opportunities_page(
     q: Annotated[str | None, Query()] = None, sort: Annotated[str, Query()] = "deadline",
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
-    """Filters, full-text search, sorting by deadline or value, pagination."""
+    """Filters, full-text search, sorting by deadline or value, pagination. Opened without a service filter the
+    page lists smart-city opportunities (what its users come for; most published notices are not); the filter's
+    "All" (an empty value) lists every notice."""
     sort_key = sort if sort in SORTS else "deadline"
+    service = DEFAULT_SERVICE if service is None else service
     res = search_opportunities(session=session, country=(country or None), service=service or None,
                                stage=stage or None, open_only=open == "1", q=q or None, sort=sort_key,  # type: ignore[arg-type]
                                page=page, per_page=25)

@@ -17,7 +17,7 @@ def test_match_consortium_and_alerts_from_the_shell(kscity: Run, shared_data: Pa
     assert p.returncode == 0, p.stderr
     ranked = json.loads(p.stdout)
     assert len(ranked) == 5 and [r["score"] for r in ranked] == sorted((r["score"] for r in ranked), reverse=True)
-    assert set(ranked[0]) == {"firm_id", "firm", "score", "parts", "solutions", "explanation"}
+    assert set(ranked[0]) == {"firm_id", "firm", "firm_ko", "score", "parts", "solutions", "explanation"}
     assert ranked[0]["explanation"]["ko"] and ranked[0]["explanation"]["en"]
 
     p = kscity("match", "firm", ranked[0]["firm_id"], "--limit", "3", "--format", "json")

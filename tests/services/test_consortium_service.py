@@ -76,5 +76,5 @@ def test_a_draft_is_saved_with_notes_and_exports_to_xlsx_and_pdf(mapp: App) -> N
         with pytest.raises(NotFound):
             svc.get_draft(session=s, draft_id=draft_id + 100)
     cells = [str(c.value) for row in load_workbook(io.BytesIO(xlsx)).active.iter_rows() for c in row if c.value]
-    assert "주관사" in cells and any(m["firm"] in cells for m in d["members"])
+    assert "주관사" in cells and all(m["firm_ko"] in cells for m in d["members"])  # the Korean names
     assert pdf_en.startswith(b"%PDF") and len(pdf_en) > 1000

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from kscity.app import App
+from kscity.model.catalogue import SIZE_NAMES
 from tests.services.test_matching import load_matching_data
 
 
@@ -53,3 +54,25 @@ def test_matching_consortium_and_alerts_over_http(client: TestClient, loaded_app
     assert r.status_code == 422
     r = client.post("/alerts", data={"name": "mx", "countries": "MEX"}, follow_redirects=False)
     assert r.status_code == 303
+
+
+def test_the_firms_panel_and_the_builder_name_firms_sizes_and_capabilities_in_the_page_language(
+        client: TestClient, loaded_app: App, shared_data: Path) -> None:
+    load_matching_data(loaded_app, shared_data)
+    ranked = client.get("/api/matching/opportunities/256/firms?limit=5").json()
+    assert any(r["firm_ko"] != r["firm"] for r in ranked)  # else the test could not tell the languages apart
+    ko, en = (client.get(f"/opportunities/256/firms?lang={lang}").text for lang in ("ko", "en"))
+    for r in ranked:
+        assert r["firm_ko"] in ko and r["firm"] in en
+        if r["firm_ko"] != r["firm"]:
+            assert r["firm"] not in ko and r["firm_ko"] not in en
+    team = client.post("/api/consortia/256", json={"k": 1}).json()["consortia"][0]["members"]
+    builder_ko = client.get("/opportunities/256/consortium?lang=ko&k=1").text
+    builder_en = client.get("/opportunities/256/consortium?lang=en&k=1").text
+    sizes = SIZE_NAMES
+    for m in team:
+        assert m["firm_ko"] in builder_ko and m["firm"] in builder_en
+        assert f"<td>{sizes[m['size']][1]}</td>" in builder_ko and f"<td>{sizes[m['size']][0]}</td>" in builder_en
+        for cap in m["covers"]:  # "service:sub" shown by its names, not its ids (kept in the form's hidden inputs)
+            assert f">{cap}<" not in builder_ko and f">{cap}<" not in builder_en
+            assert " / " in builder_ko.split(f"<td>{sizes[m['size']][1]}</td>", 1)[1].split("</tr>", 1)[0]

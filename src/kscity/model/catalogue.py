@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 SizeClass = Literal["large", "middle", "sme", "startup", "public"]
+# each size class by its (English, Korean) name, as pages, exports and messages show it
+SIZE_NAMES: dict[str, tuple[str, str]] = {
+    "large": ("Large enterprise", "대기업"), "middle": ("Middle-market enterprise", "중견기업"),
+    "sme": ("SME", "중소기업"), "startup": ("Startup", "스타트업"), "public": ("Public corporation", "공공기관")}
 SolutionKind = Literal["hardware", "software", "service", "platform"]
 
 

@@ -56,8 +56,8 @@ def _check_taxonomy(session: Session, needs: Sequence[Need]) -> None:
 
 def member_json(m: Any) -> dict[str, Any]:
     """The public shape of a member."""
-    return {"firm_id": m.firm_id, "firm": m.name, "role": m.role, "size": m.size, "covers": list(m.covers),
-            "score": round(m.score, 4)}
+    return {"firm_id": m.firm_id, "firm": m.name, "firm_ko": m.name_ko or m.name, "role": m.role, "size": m.size,
+            "covers": list(m.covers), "score": round(m.score, 4)}
 
 
 def consortium_json(c: Consortium) -> dict[str, Any]:

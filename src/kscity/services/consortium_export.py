@@ -14,6 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from kscity.model.catalogue import SIZE_NAMES
 from kscity.services.catalogue_pdf import fonts
 from kscity.services.sheets import keep_text
 
@@ -26,8 +27,6 @@ _T = {
     "lead": ("주관사", "Lead"), "member": ("구성원", "Member"), "optimal": ("최적(증명됨)", "optimal (proven)"),
     "feasible": ("실행 가능", "feasible"), "members": ("구성원", "Members"),
 }
-_SIZES = {"large": ("대기업", "Large"), "middle": ("중견기업", "Middle-market"), "sme": ("중소기업", "SME"),
-          "startup": ("스타트업", "Startup"), "public": ("공공기관", "Public corporation")}
 
 
 def _t(key: str, lang: str) -> str:
@@ -36,12 +35,17 @@ def _t(key: str, lang: str) -> str:
 
 
 def _size(size: str, lang: str) -> str:
-    ko, en = _SIZES.get(size, (size, size))
+    en, ko = SIZE_NAMES.get(size, (size, size))
     return ko if lang == "ko" else en
 
 
+def _firm(member: dict[str, Any], lang: str) -> str:
+    """The member's name in the language (drafts saved before names were kept in Korean have only `firm`)."""
+    return str((member.get("firm_ko") if lang == "ko" else None) or member.get("firm") or "")
+
+
 def _rows(draft: dict[str, Any], lang: str) -> list[list[str]]:
-    return [[_t(str(m["role"]), lang), str(m.get("firm") or ""), str(m["firm_id"]), _size(str(m["size"]), lang),
+    return [[_t(str(m["role"]), lang), _firm(m, lang), str(m["firm_id"]), _size(str(m["size"]), lang),
              ", ".join(m.get("covers") or []), f"{float(m.get('score') or 0):.3f}"] for m in draft["members"]]
 
 

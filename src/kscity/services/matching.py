@@ -162,8 +162,8 @@ def _limit(limit: int) -> int:
 
 def ranked_firm_json(r: RankedFirm) -> dict[str, Any]:
     """The public shape of a ranked firm."""
-    return {"firm_id": r.firm_id, "firm": r.firm, "score": r.score, "parts": r.parts, "solutions": list(r.solutions),
-            "explanation": {"ko": r.explanation.ko, "en": r.explanation.en}}
+    return {"firm_id": r.firm_id, "firm": r.firm, "firm_ko": r.firm_ko, "score": r.score, "parts": r.parts,
+            "solutions": list(r.solutions), "explanation": {"ko": r.explanation.ko, "en": r.explanation.en}}
 
 
 def ranked_opportunity_json(r: RankedOpportunity) -> dict[str, Any]:

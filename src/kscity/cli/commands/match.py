@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kscity.cli.context import OutputFormat, cli_locale, emit, get_app, user_errors
+from kscity.cli.context import OutputFormat, cli_locale, emit, get_app, pad, user_errors
 
 sub = typer.Typer(help="Match firms and opportunities (기업·사업 기회 매칭).", no_args_is_help=True)
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="Output: text or json.")]
@@ -16,6 +16,10 @@ Limit = Annotated[int, typer.Option("--limit", help="How many results (1-500).")
 
 def _why(item: dict[str, Any]) -> str:
     return str(item["explanation"]["ko" if cli_locale() == "ko" else "en"])
+
+
+def _firm(item: dict[str, Any]) -> str:
+    return str(item.get("firm_ko") or item["firm"]) if cli_locale() == "ko" else str(item["firm"])
 
 
 @sub.command("opportunity")
@@ -29,7 +33,7 @@ def opportunity_cmd(ocid: Annotated[str, typer.Argument(help="The opportunity's 
         kapp.check_database()
         with kapp.read() as session:
             items = firms_for_opportunity(session=session, ocid=ocid, limit=limit)
-    emit(items, fmt, lambda: "\n".join(f"{r['score']:.3f}  {r['firm_id']:>5}  {r['firm'][:40]:<40} {_why(r)}"
+    emit(items, fmt, lambda: "\n".join(f"{r['score']:.3f}  {r['firm_id']:>5}  {pad(_firm(r)[:40], 40)} {_why(r)}"
                                        for r in items) or "(no firms in the catalogue)")
 
 

@@ -62,7 +62,8 @@ class Candidate:
     score: float
     capabilities: Mapping[str, int] = field(default_factory=dict)
     in_country: bool = False
-    name: str = ""
+    name: str = ""  # English (Korean when there is none)
+    name_ko: str = ""  # Korean (English when there is none), for Korean pages
 
     @property
     def can_lead(self) -> bool:
@@ -98,6 +99,7 @@ class Member:
     covers: tuple[str, ...]
     score: float
     name: str = ""
+    name_ko: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,8 @@ def candidate_from_company(firm_id: str, company: Company, score: float, country
     local = country is not None and (any(d.country == country for s in company.solutions for d in s.deployments)
                                      or any(e.country == country for e in company.exports))
     size: SizeClass = "public" if company.public_corporation else company.size
-    return Candidate(firm_id, size, score, caps, local, company.name_en or company.name_ko)
+    return Candidate(firm_id, size, score, caps, local, company.name_en or company.name_ko,
+                     company.name_ko or company.name_en)
 
 
 def needs_from_classification(c: Classification | None) -> list[Need]:
@@ -304,7 +307,8 @@ def assemble(inst: Instance, chosen: Iterable[int], status: Status, gap: float) 
     for i in ([lead] if lead is not None else []) + [i for i in idx if i != lead]:
         x = inst.candidates[i]
         members.append(Member(x.firm_id, "lead" if i == lead else "member", x.size,
-                              tuple(inst.needs[j].capability for j in inst.covered_by[i]), x.score, x.name))
+                              tuple(inst.needs[j].capability for j in inst.covered_by[i]), x.score, x.name,
+                              x.name_ko))
     score = float(sum(m.score for m in members))
     objective = float(sum(inst.net[i] for i in idx))
     return Consortium(tuple(members), round(objective, 9), round(score, 9), status, gap)

@@ -59,11 +59,12 @@ class RankedFirm:
     """A firm for an opportunity: score, parts, fitting solutions (best first) and explanation."""
 
     firm_id: str
-    firm: str
+    firm: str  # the English name (the Korean one when there is none)
     score: float
     parts: dict[str, float]
     solutions: tuple[str, ...]
     explanation: Explanation
+    firm_ko: str = ""  # the Korean name (the English one when there is none), for Korean pages
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,8 @@ def rank_firms(opportunity: Opportunity, firms: FirmIndex | Sequence[Firm], ctx:
         ps = score_pair(opportunity, f, float(cos[i]), float(bm[i]), ctx)
         assert ps.explanation is not None
         out.append(RankedFirm(f.firm_id, f.company.name_en or f.company.name_ko, ps.score, ps.parts,
-                              tuple(s.key for s in ps.solutions), ps.explanation))
+                              tuple(s.key for s in ps.solutions), ps.explanation,
+                              f.company.name_ko or f.company.name_en))
     return out
 
 

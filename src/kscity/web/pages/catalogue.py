@@ -12,15 +12,13 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from starlette.background import BackgroundTask
 
 from kscity.errors import InvalidInput
+from kscity.model.catalogue import SIZE_NAMES
 from kscity.services import catalogue as svc
 from kscity.web.deps import AdminDep, SessionDep
 from kscity.web.render import render, request_locale
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 25
-SIZE_LABELS = {"large": ("Large enterprise", "대기업"), "middle": ("Middle-market enterprise", "중견기업"),
-               "sme": ("SME", "중소기업"), "startup": ("Startup", "스타트업"),
-               "public": ("Public corporation", "공공기관")}
 KINDS = ("hardware", "software", "service", "platform")
 Opt = Annotated[str | None, Query()]
 
@@ -33,7 +31,7 @@ def _options(locale: str) -> dict[str, Any]:
     ko = locale == "ko"
     services = [(s["id"], s[locale]) for s in svc.taxonomy_data()["services"]]
     subs = [(sub["id"], f"{s[locale]} · {sub[locale]}") for s in svc.taxonomy_data()["services"] for sub in s["subs"]]
-    sizes = [(k, v[1] if ko else v[0]) for k, v in SIZE_LABELS.items()]
+    sizes = [(k, v[1] if ko else v[0]) for k, v in SIZE_NAMES.items()]
     return {"service_options": services, "sub_options": subs, "size_options": sizes,
             "names": svc.service_names(locale), "size_names": dict(sizes)}
 

@@ -9,10 +9,12 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kscity.errors import KscityError
+from kscity.model.catalogue import SIZE_NAMES
 from kscity.services import alerts as alerts_svc
 from kscity.services import consortium as cons_svc
+from kscity.services.evidence_text import solution_label
 from kscity.services.matching import firms_for_opportunity, opportunities_for_firm
-from kscity.services.opportunities import opportunity_detail, services_named
+from kscity.services.opportunities import opportunity_detail, services_named, solution_names
 from kscity.web.deps import SessionDep
 from kscity.web.render import render, request_locale
 
@@ -43,9 +45,15 @@ def builder_page(ocid: str, request: Request, session: SessionDep,
     except KscityError as exc:  # shown beside the form, in the user's language
         error = exc.message(request_locale(request))
     shown_needs = needs or (result["needs"] if result else [])
+    locale = request_locale(request)
+    names = solution_names(session)
+    covered = {c for team in (result or {}).get("consortia", []) for m in team["members"] for c in m["covers"]}
     return render(request, "matching/builder.html", {
         "o": o, "result": result, "error": error, "needs": shown_needs, "rules": rules,
-        "services": services_named(session), "drafts": cons_svc.list_drafts(session=session, ocid=o["ocid"])})
+        "services": services_named(session), "drafts": cons_svc.list_drafts(session=session, ocid=o["ocid"]),
+        "size_names": {k: pair[1 if locale == "ko" else 0] for k, pair in SIZE_NAMES.items()},
+        # a capability key ("service" or "service:sub_solution") by its names, as the team tables show it
+        "capability_names": {c: solution_label(c.replace(":", "/"), names, locale) for c in covered}})
 
 
 @router.post("/opportunities/{ocid:path}/consortium/save")

@@ -38,6 +38,8 @@ def test_upload_then_search_and_detail(client: TestClient, shared_data: Path) ->
     assert d["language"] == "pt" and d["procurement_method"] == "direct"
     assert "포르투갈어 (pt)" in page.text and "수의계약" in page.text
     assert "not_smart_city" not in page.text and "text: " not in page.text  # the evidence in Korean, with names
+    method = {"code": "품목 코드(CPV, UNSPSC)", "text": "제목·설명 텍스트", "none": "분류 근거 없음"}
+    assert f"방법: {method[d['classification']['method']]}" in page.text and "<dt>금액</dt>" in page.text
     en = client.get(f"/opportunities/{ocid}?lang=en").text
     assert "Portuguese (pt)" in en and "Direct award" in en and "수의계약" not in en
 

@@ -43,3 +43,15 @@ def test_list_filters_and_search_jump(client: TestClient) -> None:
 def test_unknown_country_page_is_404_page(client: TestClient) -> None:
     r = client.get("/countries/ATL?lang=en", headers={"accept": "text/html"})
     assert r.status_code == 404 and "<html" in r.text
+
+
+def test_indicators_show_counts_whole_and_rates_with_a_decimal(client: TestClient) -> None:
+    indicators = client.get("/api/countries/MEX").json()["business_environment"]["indicators"]
+    page = client.get("/countries/MEX?lang=en").text
+    counts = [i["value"] for i in indicators if i["value"] is not None and i["value"] >= 1000
+              and float(i["value"]).is_integer()]
+    assert counts  # the population, at least
+    for v in counts:
+        assert f">{int(v):,}<" in page and f">{int(v):,}.0<" not in page
+    rates = [i["value"] for i in indicators if i["value"] is not None and i["value"] < 100]
+    assert rates and all(f">{v:,.1f}<" in page for v in rates)

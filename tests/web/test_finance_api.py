@@ -63,3 +63,6 @@ def test_finance_page_states_the_discount_convention_in_the_page_language(client
     ko, en = visible("ko"), visible("en")
     assert "증여등가 방식" in ko and "grant-equivalent method" not in ko
     assert "grant-equivalent method" in en and "증여등가 방식" not in en
+    # no ids in the visible text: the convention by its source, the exchange-rate shock in words
+    assert "oecd_dac_2018" not in ko and "oecd_dac_2018" not in en
+    assert "<td>현지 통화 −10 %</td>" in ko and "local −10 %" not in ko and "<td>local −10 %</td>" in en

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from kscity.app import App
 from kscity.errors import InvalidInput
 from kscity.ingest import Limits, Rejected
+from kscity.ingest.positions import position_ko
 from kscity.services.ingest_ready import Ready
 from kscity.services.ingest_worker import Batches, LocalBatches, ReadJob, WorkerBatches, bulk_gc
 from kscity.services.opportunity_build import (
@@ -115,8 +116,8 @@ def _store_batch(session: Session, batch: list[Ready | Rejected], report: FileRe
         if prior is not None:
             msg = (f"{item.position}, ocid {item.ocid}: release id '{item.release_id}' was already stored with "
                    "different content; the first copy is kept, this one is quarantined")
-            msg_ko = (f"{item.position}, ocid {item.ocid}: 릴리스 ID '{item.release_id}'가 다른 내용으로 이미 "
-                      "저장되어 있어 처음 것을 유지하고 이것은 격리합니다")
+            msg_ko = (f"{position_ko(item.position)}, ocid {item.ocid}: 릴리스 ID '{item.release_id}'가 다른 내용으로 "
+                      "이미 저장되어 있어 처음 것을 유지하고 이것은 격리합니다")
             held.append(_held(file_row, item.position, item.ocid, item.release_id,
                               orjson.loads(item.payload_json()), "",
                               [{"where": f"{report.path}, {item.position}, ocid {item.ocid}", "message": msg,

@@ -24,6 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
+from kscity.ingest.positions import position_text
 from kscity.web import i18n
 from kscity.web.i18n.formatting import Number
 
@@ -94,6 +95,11 @@ def _date_filter(context: jinja2.runtime.Context, value: date | datetime | str |
 
 
 @jinja2.pass_context
+def _position_filter(context: jinja2.runtime.Context, position: str | None) -> str:
+    return position_text(position or "", _context_locale(context))
+
+
+@jinja2.pass_context
 def _language_filter(context: jinja2.runtime.Context, code: str | None) -> str:
     return i18n.format_language(code, _context_locale(context))
 
@@ -117,7 +123,7 @@ def _build_environment() -> jinja2.Environment:
     )
     env.policies["ext.i18n.trimmed"] = True  # matches `trimmed = true` in i18n/babel.cfg
     env.filters.update(money=_money_filter, number=_number_filter, percent=_percent_filter, date=_date_filter,
-                       language=_language_filter)
+                       language=_language_filter, position=_position_filter)
     env.globals.update(static_url=static_url, SUPPORTED_LOCALES=i18n.SUPPORTED)
     return env
 

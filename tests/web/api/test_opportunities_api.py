@@ -136,3 +136,15 @@ def test_an_upload_is_recorded_under_its_name_and_a_re_upload_quarantines_nothin
     assert len(one["quarantine"]) == 1 and not two["quarantine"]  # kept once, under the first upload
     reason = one["quarantine"][0]["reasons"][0]
     assert reason["where"].startswith("amounts.json") and "kscity-upload" not in str(one)
+
+
+def test_an_import_page_reads_in_korean_down_to_the_positions(client: TestClient) -> None:
+    body = b'{"ocid": "ocds-zz-3", "id": "1", "date": "2024-01-01T00:00:00Z", "tender": {"value": {"amount": "N/A"}}}'
+    report = client.post("/api/imports", files=[("files", ("one.json", body, "application/json"))]).json()
+    import_id = report["files"][0]["import_id"]
+    detail = client.get(f"/api/imports/{import_id}").json()
+    assert detail["quarantine"][0]["position"] == "top-level object"  # stored as the reader wrote it
+    ko = client.get(f"/imports/{import_id}?lang=ko").text
+    en = client.get(f"/imports/{import_id}?lang=en").text
+    assert "최상위 객체" in ko and "top-level object" not in ko and "top-level object" in en
+    assert "<dd>완료</dd>" in ko and "<dd>Done</dd>" in en

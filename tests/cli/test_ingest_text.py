@@ -60,6 +60,7 @@ def test_imports_and_opportunities_text_in_korean(kscity: Run, cli_env: dict[str
     empty = next(r for r in listed if r["path"].endswith("empty.json"))
     shown = kscity("imports", "show", str(empty["id"]), env=ko_env)
     assert shown.returncode == 0 and "파일이 비어 있습니다" in shown.stdout and "적재 0건" in shown.stdout
+    assert "\n  파일 " in shown.stdout and "\n  file " not in shown.stdout  # the quarantined item's place, in Korean
     assert "적재" in kscity("imports", "list", env=ko_env).stdout
     ops = json.loads(kscity("opportunities", "--country", "PRT", "--format", "json").stdout)
     table = kscity("opportunities", "--country", "PRT", "--limit", "3", env=ko_env).stdout.splitlines()

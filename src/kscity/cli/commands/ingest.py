@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from kscity.cli.context import OutputFormat, cli_locale, emit, get_app, pad, read_session, user_errors
+from kscity.ingest.positions import position_text
 
 
 def _progress_printer(fmt: OutputFormat) -> Any:
@@ -97,7 +98,8 @@ def import_text(d: dict[str, Any], ko: bool) -> str:
     """One import's counts, file-level errors and quarantined items with their reasons."""
     lines = [f"{d['path']}: {_counts(d, ko)}"]
     lines += [f"  ! {e['where']}: {_message(e, ko)}" for e in d.get("errors") or []]
-    lines += [f"  {x['position']} {x['ocid'] or ''}: " + "; ".join(_message(r, ko) for r in x["reasons"])
+    lines += [f"  {position_text(x['position'], 'ko' if ko else 'en')} {x['ocid'] or ''}: "
+              + "; ".join(_message(r, ko) for r in x["reasons"])
               for x in d["quarantine"]]
     return "\n".join(lines)
 

@@ -100,6 +100,9 @@ def test_a_twin_notice_page_gives_its_link_reason_in_the_page_language(loaded_ap
         en = client.get(f"/opportunities/{ocid}?lang=en").text
     assert "다른 형식의 같은 공고 번호" in ko and "same notice number in another format" not in ko
     assert "same notice number in another format" in en
+    # the two sources by what they are, not by their ids
+    assert "<td>TED 공고(R2.0.9)</td>" in ko and "<td>TED 공고(eForms)</td>" in ko and "<td>ted-eforms</td>" not in ko
+    assert "<td>TED notice (eForms)</td>" in en
 
 
 def test_imports_list_totals_and_the_files_that_need_a_look(client: TestClient, shared_data: Path) -> None:

@@ -198,13 +198,12 @@ def list_imports(*, session: Session, limit: int = 100, problems: bool = False) 
 
 def import_totals(*, session: Session) -> dict[str, int]:
     """Every import file's counts summed, and how many files have problems (list_imports(problems=True))."""
-    files, ingested, quarantined, duplicates = session.execute(select(
-        func.count(), func.coalesce(func.sum(ImportFileRow.ingested), 0),
-        func.coalesce(func.sum(ImportFileRow.quarantined), 0),
-        func.coalesce(func.sum(ImportFileRow.duplicates), 0))).one()
-    problems = session.scalar(select(func.count()).select_from(ImportFileRow).where(_has_problems()))
+    summed = (ImportFileRow.ingested, ImportFileRow.quarantined, ImportFileRow.duplicates,
+              case((_has_problems(), 1), else_=0))
+    files, ingested, quarantined, duplicates, problems = session.execute(  # one pass over the table
+        select(func.count(), *(func.coalesce(func.sum(c), 0) for c in summed)).select_from(ImportFileRow)).one()
     return {"files": int(files), "ingested": int(ingested), "quarantined": int(quarantined),
-            "duplicates": int(duplicates), "with_problems": int(problems or 0)}
+            "duplicates": int(duplicates), "with_problems": int(problems)}
 
 
 def _import(r: ImportFileRow) -> dict[str, Any]:

@@ -45,14 +45,13 @@ def ingest_text(report: dict[str, Any], ko: bool, quiet: bool = False) -> str:
         lines += [f"  ! {e['where']}: {_message(e, ko)}" for e in f["errors"]]
     total = {k: sum(f[k] for f in files) for k in ("ingested", "quarantined", "duplicates")}
     failed = sum(1 for f in files if f["errors"])
+    hint = " (kscity imports list --problems)" if total["quarantined"] or failed else ""
     if ko:
         lines.append(f"파일 {len(files):,}개: 적재 {total['ingested']:,}건, 격리 {total['quarantined']:,}건, "
-                     f"중복 {total['duplicates']:,}건; 오류가 있는 파일 {failed:,}개"
-                     + (" (kscity imports list --problems)" if total["quarantined"] or failed else ""))
+                     f"중복 {total['duplicates']:,}건; 오류가 있는 파일 {failed:,}개{hint}")
     else:
         lines.append(f"{len(files):,} files: {total['ingested']:,} ingested, {total['quarantined']:,} quarantined, "
-                     f"{total['duplicates']:,} duplicates; {failed:,} files with errors"
-                     + (" (kscity imports list --problems)" if total["quarantined"] or failed else ""))
+                     f"{total['duplicates']:,} duplicates; {failed:,} files with errors{hint}")
     return "\n".join(lines)
 
 

@@ -111,8 +111,20 @@ def test_kill_9_leaves_whole_batches_and_a_rerun_completes(kscity: Run, cli_env:
         distinct = con.execute("select count(distinct ocid) from release").fetchone()[0]
     assert stored < len(releases), "the run was cut short"
     assert linked == distinct, "every stored release has its opportunity: batches are whole"
+    killed = json.loads(kscity("imports", "list", "--format", "json").stdout)[0]
+    assert killed["status"] == "interrupted", "a killed import does not read as running for ever"
+    problems = json.loads(kscity("imports", "list", "--problems", "--format", "json").stdout)
+    assert [r["id"] for r in problems] == [killed["id"]]
+    ko = kscity("imports", "list", env=dict(cli_env, KSCITY_LANG="ko")).stdout
+    assert "중단됨" in ko and "다시 가져오면" in ko
     p = kscity("ingest", str(big), "--format", "json")
     rep = json.loads(p.stdout)["files"][0]
     assert rep["ingested"] + rep["duplicates"] == len(releases)
     with sqlite3.connect(db) as con:
         assert con.execute("select count(*) from release").fetchone()[0] == len(releases)
+    after = {r["id"]: r for r in json.loads(kscity("imports", "list", "--format", "json").stdout)}
+    assert after[killed["id"]]["status"] == "resumed" and after[killed["id"]]["resumed_by"] == rep["import_id"]
+    assert after[rep["import_id"]]["status"] == "done"
+    assert json.loads(kscity("imports", "list", "--problems", "--format", "json").stdout) == []
+    shown = kscity("imports", "show", str(killed["id"])).stdout
+    assert f"completed by import {rep['import_id']}" in shown

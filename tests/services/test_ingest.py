@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from kscity.app import App
 from kscity.services.countries import country_profile
+from kscity.services.imports import import_detail
 from kscity.services.ingest import ingest_paths
-from kscity.services.opportunities import import_detail, opportunity_detail, search_opportunities
+from kscity.services.opportunities import opportunity_detail, search_opportunities
 from kscity.store.tables.pipeline import OpportunityRow, QuarantineRow, ReleaseRow
 
 

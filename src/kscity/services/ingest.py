@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from kscity.app import App
 from kscity.errors import InvalidInput
 from kscity.ingest import Limits, Rejected
 from kscity.ingest.positions import position_ko
+from kscity.services.import_runner import runner_alive, this_runner
 from kscity.services.ingest_ready import Ready
 from kscity.services.ingest_worker import Batches, LocalBatches, ReadJob, WorkerBatches, bulk_gc
 from kscity.services.opportunity_build import (
@@ -33,7 +34,7 @@ from kscity.services.opportunity_build import (
 )
 from kscity.store.bulk import insert_many
 from kscity.store.chunks import in_chunks
-from kscity.store.tables.pipeline import ImportFileRow, QuarantineRow, ReleaseRow
+from kscity.store.tables.pipeline import ImportFileRow, QuarantineRow, QuarantineSeenRow, ReleaseRow
 
 DATA_SUFFIXES = {".json", ".jsonl", ".ndjson", ".gz", ".zip", ".xml", ".csv", ".xlsx"}
 BATCH = 500  # items per committed batch: a kill -9 loses at most the batch in flight; bounds peak RSS
@@ -135,7 +136,7 @@ def _store_batch(session: Session, batch: list[Ready | Rejected], report: FileRe
             self_compiled=item.self_compiled, features=item.features, lone=item.lone))
     session.flush()
     insert_many(session, table_of(ReleaseRow), new_rows)  # one executemany, not an ORM object per release
-    _quarantine(session, held)
+    _quarantine(session, held, file_row.id)
     return touched
 
 
@@ -148,16 +149,31 @@ def _held(file_row: ImportFileRow, position: str, ocid: str | None, release_id: 
             "snippet": snippet, "reasons": reasons, "fingerprint": hashlib.sha256(body).hexdigest()}
 
 
-def _quarantine(session: Session, held: list[dict[str, Any]]) -> None:
-    """Keep a batch's quarantined items: one lookup of the fingerprints kept already, one insert of the rest
-    (an ORM object and a query per item cost 0.8 s per 20,000 releases of which 945 were quarantined)."""
+def _quarantine(session: Session, held: list[dict[str, Any]], file_id: int) -> None:
+    """Keep a batch's quarantined items, each once, and record that this import met them (a re-run of the same
+    file meets the items the first run kept): one lookup of the fingerprints kept already, one insert of the
+    rest, one of the sightings (an ORM object and a query per item cost 0.8 s per 20,000 releases of which 945
+    were quarantined)."""
     fresh: dict[str, dict[str, Any]] = {}
     for row in held:  # the first of the same item twice in a batch
         fresh.setdefault(row["fingerprint"], row)
-    for chunk in in_chunks(list(fresh)):
-        for fp in session.scalars(select(QuarantineRow.fingerprint).where(QuarantineRow.fingerprint.in_(chunk))):
-            del fresh[fp]
-    insert_many(session, table_of(QuarantineRow), list(fresh.values()))
+    kept = _kept(session, list(fresh))
+    insert_many(session, table_of(QuarantineRow), [r for fp, r in fresh.items() if fp not in kept])
+    kept |= _kept(session, [fp for fp in fresh if fp not in kept])
+    ids = {kept[fp] for fp in fresh}
+    for some in in_chunks(sorted(ids)):  # met already by this import: an item repeated in a later batch
+        ids -= set(session.scalars(select(QuarantineSeenRow.quarantine_id).where(
+            QuarantineSeenRow.file_id == file_id, QuarantineSeenRow.quarantine_id.in_(some))))
+    insert_many(session, table_of(QuarantineSeenRow), [{"file_id": file_id, "quarantine_id": i} for i in sorted(ids)])
+
+
+def _kept(session: Session, fingerprints: list[str]) -> dict[str, int]:
+    """The quarantine ids of the items with these fingerprints kept already."""
+    kept: dict[str, int] = {}
+    for chunk in in_chunks(fingerprints):
+        kept.update((fp, i) for fp, i in session.execute(select(QuarantineRow.fingerprint, QuarantineRow.id)
+                                                         .where(QuarantineRow.fingerprint.in_(chunk))))
+    return kept
 
 
 Progress = Callable[[str, int], None]
@@ -175,7 +191,9 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
     report = FileReport(path=name or str(path))
     with kapp.transaction() as session:
         fx = fx or FxTable.load(session)
-        row = ImportFileRow(path=name or str(path.resolve()), source=source or "auto", started_at=_now())
+        started = _now()
+        row = ImportFileRow(path=name or str(path.resolve()), source=source or "auto", started_at=started,
+                            size=_size(path), runner=this_runner(), progress_at=started)
         session.add(row)
         session.flush()
         report.import_id = row.id
@@ -193,6 +211,7 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
                 seen += len(batch)
                 file_row.items_seen, file_row.ingested = seen, report.ingested
                 file_row.quarantined, file_row.duplicates = report.quarantined, report.duplicates
+                file_row.progress_at = _now()
             if progress:
                 progress(str(path), seen)
     finally:  # an error while storing must not leave the reading process waiting on its pipe
@@ -207,7 +226,23 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
         file_row.items_seen, file_row.ingested = seen, report.ingested
         file_row.quarantined, file_row.duplicates = report.quarantined, report.duplicates
         file_row.status, file_row.finished_at = "done", _now()
+        file_row.progress_at = file_row.finished_at
+        _mark_resumed(session, file_row)
     return report
+
+
+def _mark_resumed(session: Session, done: ImportFileRow) -> None:
+    """Earlier imports of the same file (its path or uploaded name, and its size) whose process died before the
+    end: `done` has completed the file (what they stored counts as duplicates here), so they read as resumed by
+    it, not as interrupted."""
+    earlier = session.execute(select(ImportFileRow.id, ImportFileRow.runner, ImportFileRow.progress_at).where(
+        ImportFileRow.path == done.path, ImportFileRow.status == "running", ImportFileRow.id < done.id,
+        or_(ImportFileRow.size == done.size, ImportFileRow.size.is_(None))))  # None: recorded before sizes were
+    now = _now()
+    dead = [i for i, runner, at in earlier if not runner_alive(runner, at, now)]
+    if dead:
+        session.execute(update(ImportFileRow).where(ImportFileRow.id.in_(dead))
+                        .values(status="resumed", resumed_by=done.id))
 
 
 def ingest_paths(kapp: App, paths: Iterable[str | Path], *, source: str | None = None,

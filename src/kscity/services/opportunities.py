@@ -1,4 +1,4 @@
-"""Opportunity search, one opportunity with its sources, the country pipeline summary, and import reports."""
+"""Opportunity search, one opportunity with its sources, and the country pipeline summary."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, load_only
 
 from kscity.errors import InvalidInput, NotFound
 from kscity.model.opportunity import NOT_SMART_CITY
 from kscity.services.evidence_text import SAME_NUMBER
-from kscity.store.tables.pipeline import ImportFileRow, NoticeLinkRow, OpportunityRow, QuarantineRow, ReleaseRow
+from kscity.store.tables.pipeline import NoticeLinkRow, OpportunityRow, ReleaseRow
 from kscity.store.tables.reference import ServiceRow, SubSolutionRow
 
 STAGES = ("planning", "tender", "award", "contract", "implementation")
@@ -179,49 +179,6 @@ def pipeline_summary(*, session: Session, iso3: str) -> dict[str, Any]:
               sorted(by_stage, key=lambda t: STAGES.index(t[0]) if t[0] in STAGES else 9)]
     return {"opportunities": sum(s["count"] for s in services), "value_usd": sum(s["value_usd"] for s in services),
             "by_service": services, "by_stage": stages}
-
-
-def _has_problems() -> Any:
-    """A file that needs an officer's eye: items quarantined, a file-level error (empty, broken, refused), or an
-    import that did not finish."""
-    return or_(ImportFileRow.quarantined > 0, func.json_array_length(ImportFileRow.errors) > 0,
-               ImportFileRow.status != "done")
-
-
-def list_imports(*, session: Session, limit: int = 100, problems: bool = False) -> list[dict[str, Any]]:
-    """Recent import files with their counts, newest first; `problems`: only those with quarantined items, file
-    errors or an unfinished import (a folder of 681 files hides its three broken ones among the rest)."""
-    stmt = select(ImportFileRow).order_by(ImportFileRow.id.desc()).limit(limit)
-    rows = session.scalars(stmt.where(_has_problems()) if problems else stmt).all()
-    return [_import(r) for r in rows]
-
-
-def import_totals(*, session: Session) -> dict[str, int]:
-    """Every import file's counts summed, and how many files have problems (list_imports(problems=True))."""
-    summed = (ImportFileRow.ingested, ImportFileRow.quarantined, ImportFileRow.duplicates,
-              case((_has_problems(), 1), else_=0))
-    files, ingested, quarantined, duplicates, problems = session.execute(  # one pass over the table
-        select(func.count(), *(func.coalesce(func.sum(c), 0) for c in summed)).select_from(ImportFileRow)).one()
-    return {"files": int(files), "ingested": int(ingested), "quarantined": int(quarantined),
-            "duplicates": int(duplicates), "with_problems": int(problems)}
-
-
-def _import(r: ImportFileRow) -> dict[str, Any]:
-    return {"id": r.id, "path": r.path, "source": r.source, "format": r.format, "status": r.status,
-            "items_seen": r.items_seen, "ingested": r.ingested, "quarantined": r.quarantined,
-            "duplicates": r.duplicates, "errors": r.errors, "started_at": r.started_at.isoformat(),
-            "finished_at": r.finished_at.isoformat() if r.finished_at else None}
-
-
-def import_detail(*, session: Session, import_id: int) -> dict[str, Any]:
-    """One import file's report with its quarantined items (raw payload or snippet and reasons)."""
-    r = session.get(ImportFileRow, import_id)
-    if r is None:
-        raise NotFound(f"no import with id {import_id}", f"가져오기 {import_id}번이 없습니다")
-    q = session.scalars(select(QuarantineRow).where(QuarantineRow.file_id == import_id).order_by(QuarantineRow.id))
-    return _import(r) | {"quarantine": [{"position": x.position, "ocid": x.ocid, "release_id": x.release_id,
-                                         "reasons": x.reasons, "payload": x.payload, "snippet": x.snippet}
-                                        for x in q]}
 
 
 def solution_names(session: Session) -> dict[str, tuple[str, str]]:

@@ -136,7 +136,12 @@ def test_an_upload_is_recorded_under_its_name_and_a_re_upload_quarantines_nothin
     again = client.post("/api/imports", files=[("files", ("amounts.json", body, "application/json"))]).json()
     one, two = (client.get(f"/api/imports/{r['files'][0]['import_id']}").json() for r in (first, again))
     assert one["path"] == two["path"] == "amounts.json"  # not the scratch copy's path
-    assert len(one["quarantine"]) == 1 and not two["quarantine"]  # kept once, under the first upload
+    assert len(one["quarantine"]) == 1 and one["quarantine"][0]["kept_by"] is None
+    # kept once, under the first upload; the second upload's report lists it too, naming the first
+    assert [x["kept_by"] for x in two["quarantine"]] == [first["files"][0]["import_id"]]
+    page = client.get(f"/imports/{again['files'][0]['import_id']}", params={"lang": "en"}).text
+    assert "Kept since an earlier import of this file" in page
+    assert f'href="/imports/{first["files"][0]["import_id"]}"' in page
     reason = one["quarantine"][0]["reasons"][0]
     assert reason["where"].startswith("amounts.json") and "kscity-upload" not in str(one)
 
@@ -151,3 +156,16 @@ def test_an_import_page_reads_in_korean_down_to_the_positions(client: TestClient
     en = client.get(f"/imports/{import_id}?lang=en").text
     assert "최상위 객체" in ko and "top-level object" not in ko and "top-level object" in en
     assert "<dd>완료</dd>" in ko and "<dd>Done</dd>" in en
+
+
+def test_imports_a_page_at_a_time(client: TestClient) -> None:
+    for i in range(3):
+        body = b'{"ocid": "ocds-zz-p%d", "id": "1", "date": "2024-01-01T00:00:00Z"}' % i
+        client.post("/api/imports", files=[("files", (f"p{i}.json", body, "application/json"))])
+    first = client.get("/api/imports", params={"per_page": 2})
+    second = client.get("/api/imports", params={"per_page": 2, "page": 2})
+    assert first.headers["X-Total-Count"] == second.headers["X-Total-Count"] == "3"
+    assert [r["path"] for r in first.json()] == ["p2.json", "p1.json"]
+    assert [r["path"] for r in second.json()] == ["p0.json"]
+    assert client.get("/api/imports", params={"page": 0}).status_code == 422
+

@@ -84,21 +84,47 @@ def opportunity_text(d: dict[str, Any], names: dict[str, tuple[str, str]], ko: b
         *[f"  {'출처' if ko else 'source'}: {s['source']} {s['id']}" for s in d["linked"]]])
 
 
+# an import's status by name (services.imports); the web pages name them in imports/_status.html
+STATUS_NAMES = {"done": ("done", "완료"), "running": ("running", "진행 중"), "interrupted": ("interrupted", "중단됨"),
+                "resumed": ("resumed", "재실행으로 완료")}
+
+
+def status_name(status: str, ko: bool) -> str:
+    """An import's status as the command line shows it."""
+    names = STATUS_NAMES.get(status)
+    return names[1 if ko else 0] if names else status
+
+
 def imports_text(rows: list[dict[str, Any]], ko: bool) -> str:
-    """Imported files: id, status, format, counts, path."""
+    """Imported files: id, status, format, counts, path; an interrupted import says how to complete it."""
     if not rows:
         return "가져온 파일이 없습니다." if ko else "No imported files yet."
     ok, bad, dup = ("적재", "격리", "중복") if ko else ("ok", "bad", "dup")
-    return "\n".join(f"{r['id']:>5} {r['status']:<8} {r['format']:<22} {r['ingested']:>6} {ok} "
-                     f"{r['quarantined']:>5} {bad} {r['duplicates']:>5} {dup}  {r['path']}" for r in rows)
+    lines = [f"{r['id']:>5} {status_name(r['status'], ko):<11} {r['format']:<22} {r['ingested']:>6} {ok} "
+             f"{r['quarantined']:>5} {bad} {r['duplicates']:>5} {dup}  {r['path']}" for r in rows]
+    if any(r["status"] == "interrupted" for r in rows):
+        lines.append("중단된 가져오기는 같은 파일을 다시 가져오면 마저 완료됩니다 (kscity ingest 파일)." if ko else
+                     "An interrupted import is completed by importing the same file again (kscity ingest FILE).")
+    return "\n".join(lines)
+
+
+def _kept_since(import_id: int, ko: bool) -> str:
+    return f" (가져오기 {import_id}번부터 격리)" if ko else f" (kept since import {import_id})"
 
 
 def import_text(d: dict[str, Any], ko: bool) -> str:
     """One import's counts, file-level errors and quarantined items with their reasons."""
-    lines = [f"{d['path']}: {_counts(d, ko)}"]
+    lines = [f"{d['path']}: {_counts(d, ko)}; {status_name(d['status'], ko)}"]
+    if d["status"] == "interrupted":
+        lines.append("  중단됨: 같은 파일을 다시 가져오면 마저 완료됩니다." if ko else
+                     "  interrupted: importing the same file again completes it.")
+    elif d["status"] == "resumed" and d.get("resumed_by"):
+        lines.append(f"  가져오기 {d['resumed_by']}번이 마저 완료했습니다." if ko else
+                     f"  completed by import {d['resumed_by']}.")
     lines += [f"  ! {e['where']}: {_message(e, ko)}" for e in d.get("errors") or []]
     lines += [f"  {position_text(x['position'], 'ko' if ko else 'en')} {x['ocid'] or ''}: "
               + "; ".join(_message(r, ko) for r in x["reasons"])
+              + (_kept_since(x["kept_by"], ko) if x.get("kept_by") else "")
               for x in d["quarantine"]]
     return "\n".join(lines)
 
@@ -195,14 +221,16 @@ def register(app: typer.Typer) -> None:
     @imports.command("list")
     def imports_list(
         problems: Annotated[bool, typer.Option("--problems", help="Only files with quarantined items, file errors "
-                                                                  "or an unfinished import.")] = False,
+                                                                  "or an interrupted import.")] = False,
+        page: Annotated[int, typer.Option("--page", min=1, help="Page number (newest files first).")] = 1,
+        per_page: Annotated[int, typer.Option("--per-page", min=1, max=1000, help="Files per page.")] = 100,
         fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text,
     ) -> None:
-        """Recent imported files with their counts (the last 100, newest first)."""
-        from kscity.services.opportunities import list_imports
+        """Imported files with their counts and status, newest first, a page at a time."""
+        from kscity.services.imports import list_imports
 
         with read_session() as session:
-            rows = list_imports(session=session, problems=problems)
+            rows = list_imports(session=session, page=page, per_page=per_page, problems=problems)
         emit(rows, fmt, lambda: imports_text(rows, cli_locale() == "ko"))
 
     @imports.command("show")
@@ -211,7 +239,7 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text,
     ) -> None:
         """One import's report and its quarantined items with reasons."""
-        from kscity.services.opportunities import import_detail
+        from kscity.services.imports import import_detail
 
         with read_session() as session:
             d = import_detail(session=session, import_id=import_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kscity.store.packed import PackedJSON
@@ -20,7 +20,9 @@ class ImportFileRow(Base):
     path: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(120))
     format: Mapped[str] = mapped_column(String(60), default="unknown")
-    status: Mapped[str] = mapped_column(String(20), default="running")  # running, done, failed
+    # running (or interrupted: see services.import_runner), done, or resumed: a later import of the same file
+    # (resumed_by) completed it after this one's process died
+    status: Mapped[str] = mapped_column(String(20), default="running")
     items_seen: Mapped[int] = mapped_column(Integer, default=0)
     ingested: Mapped[int] = mapped_column(Integer, default=0)
     quarantined: Mapped[int] = mapped_column(Integer, default=0)
@@ -28,6 +30,10 @@ class ImportFileRow(Base):
     errors: Mapped[list[Any]] = mapped_column(default=list)
     started_at: Mapped[datetime] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()
+    size: Mapped[int | None] = mapped_column(BigInteger)  # the file's bytes as given (before any decompression)
+    runner: Mapped[str | None] = mapped_column(String(300))  # the process running it (services.import_runner)
+    progress_at: Mapped[datetime | None] = mapped_column()  # when it last committed a batch
+    resumed_by: Mapped[int | None] = mapped_column(Integer)
 
 
 class ReleaseRow(Base):
@@ -62,6 +68,16 @@ class QuarantineRow(Base):
     snippet: Mapped[str] = mapped_column(Text, default="")
     reasons: Mapped[list[Any]] = mapped_column(default=list)
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)  # a re-run adds no second copy
+
+
+class QuarantineSeenRow(Base):
+    """Which imports met a quarantined item. The item is kept once (its fingerprint), under the import that met it
+    first; a re-run of the same file meets it again, and its report must list it too."""
+
+    __tablename__ = "quarantine_seen"
+    file_id: Mapped[int] = mapped_column(ForeignKey("import_file.id", ondelete="CASCADE"), primary_key=True)
+    quarantine_id: Mapped[int] = mapped_column(ForeignKey("quarantine.id", ondelete="CASCADE"), primary_key=True,
+                                               index=True)
 
 
 class OpportunityRow(Base):

@@ -1,17 +1,16 @@
-"""JSON API for opportunities and imports (multipart upload runs the same ingest service as the CLI)."""
+"""JSON API for opportunities: search with filters and pages, export, one opportunity."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from kscity.services.opportunities import import_detail, list_imports, opportunity_detail, search_opportunities
+from kscity.services.opportunities import opportunity_detail, search_opportunities
 from kscity.services.opportunity_export import MAX_ROWS, export_opportunities
-from kscity.web.deps import AppDep, SessionDep
+from kscity.web.deps import SessionDep
 from kscity.web.render import request_locale
-from kscity.web.uploads import ingest_uploads
 
 router = APIRouter(tags=["opportunities"])
 
@@ -62,25 +61,3 @@ def export(request: Request, session: SessionDep, fmt: Literal["xlsx", "csv"], f
 def get_opportunity(ocid: str, session: SessionDep) -> dict[str, Any]:
     """Sources, classification with evidence, items, documents."""
     return opportunity_detail(session=session, ocid=ocid)
-
-
-@router.post("/api/imports", summary="Upload files of notices to ingest", status_code=201)
-def post_imports(kapp: AppDep, files: list[UploadFile], source: Annotated[str | None, Query()] = None
-                 ) -> dict[str, Any]:
-    """Multipart upload of OCDS/TED/CSV/XLSX files; one report per file, as `kscity ingest` prints."""
-    return ingest_uploads(kapp, files, source=source)
-
-
-@router.get("/api/imports", summary="Recent imports")
-def get_imports(session: SessionDep, problems: Annotated[bool, Query(
-        description="Only files with quarantined items, file errors or an unfinished import")] = False,
-                ) -> list[dict[str, Any]]:
-    """Recent import files with their counts, newest first (the last 100)."""
-    return list_imports(session=session, problems=problems)
-
-
-@router.get("/api/imports/{import_id}", summary="One import with its quarantine",
-            responses={404: {"description": "Unknown import (problem+json)"}})
-def get_import(import_id: int, session: SessionDep) -> dict[str, Any]:
-    """An import file's report and quarantined items with reasons and raw payloads."""
-    return import_detail(session=session, import_id=import_id)

@@ -1,27 +1,22 @@
-"""Opportunity pages (list with filters and sorting, one opportunity) and the imports page (upload, reports)."""
+"""Opportunity pages: the list with filters and sorting, and one opportunity."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
 from kscity.services.evidence_text import evidence_lines, link_reason
 from kscity.services.opportunities import (
-    import_detail,
-    import_totals,
-    list_imports,
     opportunity_detail,
     search_opportunities,
     services_named,
     solution_names,
 )
-from kscity.web.deps import AppDep, SessionDep
+from kscity.web.deps import SessionDep
 from kscity.web.render import render, request_locale
-from kscity.web.uploads import ingest_uploads
 
 router = APIRouter(include_in_schema=False)
 SORTS = ("deadline", "value", "published", "title")
@@ -64,30 +59,3 @@ def opportunity_page(ocid: str, request: Request, session: SessionDep) -> Respon
     for source in d["linked"]:
         source["reasons_shown"] = [link_reason(r, locale) for r in source["link_reasons"]]
     return render(request, "opportunities/detail.html", {"o": d, "names": names, "evidence": evidence})
-
-
-def _imports_context(session: Session, problems: bool) -> dict[str, Any]:
-    return {"imports": list_imports(session=session, problems=problems), "totals": import_totals(session=session),
-            "problems": problems}
-
-
-@router.get("/imports", response_class=HTMLResponse)
-def imports_page(request: Request, session: SessionDep, problems: bool = False) -> Response:
-    """Upload files and see the report of each import; `problems`: only the files that need a look."""
-    return render(request, "imports/index.html", {**_imports_context(session, problems), "report": None})
-
-
-@router.post("/imports", response_class=HTMLResponse)
-def imports_upload(request: Request, kapp: AppDep, files: list[UploadFile]) -> Response:
-    """Ingest uploaded files with the same service as the CLI; answers the report (an htmx fragment)."""
-    report = ingest_uploads(kapp, files)
-    with kapp.read() as session:
-        context = _imports_context(session, problems=False)
-    template = "imports/_report.html" if request.headers.get("HX-Request") else "imports/index.html"
-    return render(request, template, {**context, "report": report})
-
-
-@router.get("/imports/{import_id}", response_class=HTMLResponse)
-def import_page(import_id: int, request: Request, session: SessionDep) -> Response:
-    """One import's report and its quarantined items with reasons and raw payloads."""
-    return render(request, "imports/detail.html", {"d": import_detail(session=session, import_id=import_id)})

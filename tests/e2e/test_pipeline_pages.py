@@ -53,3 +53,27 @@ def test_bad_upload_is_reported_in_korean_page(live_server: str, page: Any, tmp_
     row.get_by_role("link", name="broken.json").click()
     expect(page.locator("main")).to_contain_text("broken.json")
     assert "kscity-upload" not in page.content()  # the uploaded name, not the scratch copy's path
+
+
+def test_a_second_upload_of_a_bad_file_lists_its_item(live_server: str, page: Any, tmp_path: Path) -> None:
+    """The officer uploads the same file twice: the second report lists the bad item too, and leads to the
+    first report, which keeps it."""
+    bad = tmp_path / "amounts.json"
+    bad.write_text('{"ocid": "ocds-zz-e2e", "id": "1", "date": "2024-01-01T00:00:00Z", '
+                   '"tender": {"value": {"amount": "N/A"}}}', encoding="utf-8")
+    for _ in range(2):
+        page.goto(f"{live_server}/imports?lang=ko")
+        page.set_input_files("input[type=file]", str(bad))
+        page.get_by_role("button", name="가져오기", exact=True).click()
+        expect(page.locator("#import-report")).to_contain_text("amounts.json", timeout=60_000)
+    page.goto(f"{live_server}/imports?lang=ko")
+    rows = page.locator("#recent-imports tbody tr", has_text="amounts.json")
+    expect(rows).to_have_count(2)
+    rows.first.get_by_role("link", name="amounts.json").click()  # the newest: the second upload
+    item = page.locator("details", has_text="ocds-zz-e2e")
+    expect(item).to_have_count(1)
+    item.locator("summary").click()
+    expect(item).to_contain_text("이 파일의 앞선 가져오기에서부터 격리되어 있습니다")
+    item.get_by_role("link").click()
+    expect(page.locator("details", has_text="ocds-zz-e2e")).to_have_count(1)
+    expect(page.locator("main")).not_to_contain_text("앞선 가져오기에서부터")

@@ -32,6 +32,12 @@ def test_a_reused_process_id_is_not_the_same_process() -> None:
         assert not runner_alive(f"{host}|{boot}|{pid}|{int(start) - 1}", NOW, NOW)
 
 
+def test_an_import_from_before_this_hosts_restart_is_not_running() -> None:
+    host, boot, pid, start = this_runner().split("|")
+    if boot:  # Linux: the kernel's boot id
+        assert not runner_alive(f"{host}|another-boot|{pid}|{start}", NOW, NOW)  # however recent its progress
+
+
 def test_an_import_recorded_before_runners_were_is_not_running() -> None:
     assert not runner_alive(None, NOW, NOW)
     assert not runner_alive("", NOW, NOW)

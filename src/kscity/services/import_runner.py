@@ -3,8 +3,8 @@
 An import commits batch by batch, so a `kill -9` (or a crash, or a server stopped mid-upload) leaves its record
 marked running, and nothing else would ever change it. Each import therefore records its runner: the host, the
 kernel's boot id, the process id and the process's start time, which together name one process even after its
-id is reused. On the same host and boot the process table answers whether it still runs; for an import run
-elsewhere, one that has committed nothing for STALE is taken as interrupted.
+id is reused. On the same host the process table answers whether it still runs (and after a restart of the host,
+it does not); for an import run elsewhere, one that has committed nothing for STALE is taken as interrupted.
 """
 
 from __future__ import annotations
@@ -58,9 +58,10 @@ def runner_alive(runner: str | None, progress_at: datetime | None, now: datetime
     if not runner:
         return False
     host, boot, pid_text, start = [*runner.split("|", 3), "", "", ""][:4]
-    if host == socket.gethostname() and boot == _boot_id() and pid_text.isdigit():
-        pid = int(pid_text)
-        if start:
-            return _start_time(pid) == start
-        return _pid_exists(pid)
+    if host == socket.gethostname():
+        if boot and _boot_id() and boot != _boot_id():
+            return False  # this host has restarted since
+        if pid_text.isdigit():
+            pid = int(pid_text)
+            return _start_time(pid) == start if start else _pid_exists(pid)
     return progress_at is not None and now - progress_at < STALE

@@ -113,6 +113,7 @@ def test_kill_9_leaves_whole_batches_and_a_rerun_completes(kscity: Run, cli_env:
     assert linked == distinct, "every stored release has its opportunity: batches are whole"
     killed = json.loads(kscity("imports", "list", "--format", "json").stdout)[0]
     assert killed["status"] == "interrupted", "a killed import does not read as running for ever"
+    assert killed["format"] == "ocds release package", "the format is recorded as soon as it is read"
     problems = json.loads(kscity("imports", "list", "--problems", "--format", "json").stdout)
     assert [r["id"] for r in problems] == [killed["id"]]
     ko = kscity("imports", "list", env=dict(cli_env, KSCITY_LANG="ko")).stdout

@@ -35,10 +35,11 @@ def test_the_list_pages_past_the_newest_files(client: TestClient, loaded_app: Ap
 
 def test_an_interrupted_import_says_how_to_complete_it(client: TestClient, loaded_app: App) -> None:
     stale = datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=3)
-    [killed] = _rows(loaded_app, 1, status="running", runner="elsewhere|boot|7|7", progress_at=stale)
+    [killed] = _rows(loaded_app, 1, status="running", runner="elsewhere|boot|7|7", progress_at=stale,
+                     ingested=12345)
     [later] = _rows(loaded_app, 1)
     ko = client.get(f"/imports/{killed}", params={"lang": "ko"}).text
-    assert "<dd>중단됨</dd>" in ko and "같은 파일을 다시 가져오면" in ko
+    assert "<dd>중단됨</dd>" in ko and "같은 파일을 다시 가져오면" in ko and "<dd>12,345</dd>" in ko
     listing = client.get("/imports", params={"lang": "en", "problems": "true"}).text
     assert f'href="/imports/{killed}"' in listing and f'href="/imports/{later}"' not in listing
     with loaded_app.transaction() as s:

@@ -211,7 +211,7 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
                 seen += len(batch)
                 file_row.items_seen, file_row.ingested = seen, report.ingested
                 file_row.quarantined, file_row.duplicates = report.quarantined, report.duplicates
-                file_row.progress_at = _now()
+                file_row.progress_at, file_row.format = _now(), batches.summary.format
             if progress:
                 progress(str(path), seen)
     finally:  # an error while storing must not leave the reading process waiting on its pipe

@@ -63,7 +63,8 @@ class ReadJob:
 
 
 class Batches(Protocol):
-    """The batches of one file, read here or in a worker; `summary` is the file's once iteration ends."""
+    """The batches of one file, read here or in a worker; `summary` is the file's once iteration ends (its
+    format, as read so far, while it runs)."""
 
     summary: FileSummary
 
@@ -133,7 +134,11 @@ def _serve(parent: int, job: ReadJob, out: Connection) -> None:
     try:
         with bulk_gc():
             batches = LocalBatches(job)
+            told = ""
             for batch in batches:
+                if batches.summary.format != told:  # the format as read so far, for the import's record
+                    told = batches.summary.format
+                    out.send(("format", told))
                 out.send(("batch", batch))
                 del batch
                 release_memory()
@@ -186,6 +191,9 @@ class WorkerBatches:
         pending: Batch = []
         while True:
             kind, body = self._received.get()
+            if kind == "format":
+                self.summary.format = body
+                continue
             if kind == "batch":
                 received += len(body)
                 pending += body
@@ -218,7 +226,7 @@ class WorkerBatches:
                 with contextlib.suppress(queue.Full):
                     self._received.put((kind, body), timeout=0.5)
                     break
-            if kind != "batch" or self._stopped:
+            if kind not in ("batch", "format") or self._stopped:
                 return
 
     def close(self) -> None:

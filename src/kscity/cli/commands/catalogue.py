@@ -10,7 +10,6 @@ from typing import Annotated, Any
 import typer
 
 from kscity.cli.context import EXIT_REFUSED, OutputFormat, cli_locale, emit, get_app, user_errors
-from kscity.services import catalogue as svc
 
 sub = typer.Typer(help="The alliance company and solution catalogue (기업·솔루션 카탈로그).", no_args_is_help=True)
 
@@ -48,6 +47,8 @@ def list_cmd(service: Service = None, sub_solution: SubSol = None, size: Size = 
              min_trl: MinTrl = None, q: Query = None, limit: Annotated[int | None, typer.Option()] = None,
              offset: int = 0, fmt: FormatOpt = OutputFormat.text) -> None:
     """List companies: id, names, size, services, solutions, sample flag."""
+    from kscity.services import catalogue as svc
+
     with user_errors(), get_app().read() as session:
         f = svc.make_filter(service=service, sub_solution=sub_solution, size=size, country=country,
                             min_trl=min_trl, q_text=q)
@@ -66,6 +67,8 @@ def solutions_cmd(service: Service = None, sub_solution: SubSol = None, size: Si
                   min_trl: MinTrl = None, q: Query = None, limit: Annotated[int | None, typer.Option()] = None,
                   offset: int = 0, fmt: FormatOpt = OutputFormat.text) -> None:
     """List solutions with their company."""
+    from kscity.services import catalogue as svc
+
     with user_errors(), get_app().read() as session:
         f = svc.make_filter(service=service, sub_solution=sub_solution, size=size, country=country,
                             min_trl=min_trl, q_text=q)
@@ -83,6 +86,8 @@ def solutions_cmd(service: Service = None, sub_solution: SubSol = None, size: Si
 def show_cmd(company_id: Annotated[int, typer.Argument(help="Company id.")],
              fmt: FormatOpt = OutputFormat.text) -> None:
     """Show one company with its solutions, references and exports."""
+    from kscity.services import catalogue as svc
+
     with user_errors(), get_app().read() as session:
         data = svc.show_company(session=session, company_id=company_id)
 
@@ -103,6 +108,8 @@ def import_cmd(file: Annotated[Path, typer.Argument(help="XLSX, CSV or JSON file
                dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
                fmt: FormatOpt = OutputFormat.text) -> None:
     """Import companies and solutions all-or-nothing (upsert by registration number); exit 1 when refused."""
+    from kscity.services import catalogue as svc
+
     locale = cli_locale()
     with user_errors(), get_app().transaction() as session:
         if fmt is OutputFormat.text and sys.stderr.isatty():
@@ -140,6 +147,8 @@ def export_cmd(output: Annotated[Path, typer.Option("--output", "-o", help="File
                service: Service = None, sub_solution: SubSol = None, size: Size = None, country: Country = None,
                min_trl: MinTrl = None, q: Query = None) -> None:
     """Export the catalogue as a printable PDF, the XLSX template or JSON."""
+    from kscity.services import catalogue as svc
+
     with user_errors(), get_app().read() as session:
         f = svc.make_filter(service=service, sub_solution=sub_solution, size=size, country=country,
                             min_trl=min_trl, q_text=q)
@@ -151,6 +160,8 @@ def export_cmd(output: Annotated[Path, typer.Option("--output", "-o", help="File
 def template_cmd(output: Annotated[Path, typer.Option("--output", "-o", help="XLSX file to write.")],
                  lang: Annotated[Lang, typer.Option(help="Header language: ko or en.")] = Lang.ko) -> None:
     """Write the empty import template (sheets, headers and a guide sheet)."""
+    from kscity.services import catalogue as svc
+
     with user_errors():
         svc.write_template(output=output, lang=lang.value)
     sys.stdout.write(f"{output}\n")

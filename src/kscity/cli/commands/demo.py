@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from kscity.cli.context import OutputFormat, emit, get_app, user_errors
-from kscity.services import catalogue as svc
 
 sub = typer.Typer(help="Synthetic demonstration data (합성 시연 데이터).", no_args_is_help=True)
 
@@ -20,6 +19,8 @@ def catalogue_cmd(firms: Annotated[int, typer.Option(help="How many firms.")] = 
                   lang: Annotated[str, typer.Option(help="Header language of the XLSX: ko or en.")] = "ko",
                   fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text) -> None:
     """Generate a synthetic catalogue with the plan's size and export mix; store it or write XLSX."""
+    from kscity.services import catalogue as svc
+
     with user_errors():
         if output is not None:
             result = svc.demo_catalogue(session=None, firms=firms, seed=seed, output=output, lang=lang)

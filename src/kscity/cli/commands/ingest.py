@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import typer
 
 from kscity.cli.context import OutputFormat, cli_locale, emit, get_app, pad, read_session, user_errors
-from kscity.ingest.positions import position_text
 
 
 def _progress_printer(fmt: OutputFormat) -> Any:
@@ -114,6 +113,8 @@ def _kept_since(import_id: int, ko: bool) -> str:
 
 def import_text(d: dict[str, Any], ko: bool) -> str:
     """One import's counts, file-level errors and quarantined items with their reasons."""
+    from kscity.ingest.positions import position_text  # not at start-up: it loads the whole reader
+
     lines = [f"{d['path']}: {_counts(d, ko)}; {status_name(d['status'], ko)}"]
     if d["status"] == "interrupted":
         lines.append("  중단됨: 같은 파일을 다시 가져오면 마저 완료됩니다." if ko else

@@ -27,7 +27,10 @@ def test_ingest_report_shape_and_listing(kscity: Run, shared_data: Path) -> None
     ops = json.loads(kscity("opportunities", "--country", "UKR", "--format", "json").stdout)
     assert ops and set(ops[0]) >= {"ocid", "title", "country", "service", "stage", "value_usd", "deadline", "sources"}
     listed = json.loads(kscity("imports", "list", "--format", "json").stdout)
-    assert listed[0]["status"] == "done"
+    assert listed[0]["status"] == "done" and listed[0]["status_name"] == {"en": "Done", "ko": "완료"}
+    files = len(rep["files"])
+    text = kscity("imports", "list", "--per-page", "1", "--page", "2").stdout
+    assert f"Files 2–2 of {files:,}, newest first" in text and ("next: --page 3" in text) == (files > 2)
 
 
 @pytest.mark.parametrize("content,expect", [
@@ -113,7 +116,7 @@ def test_kill_9_leaves_whole_batches_and_a_rerun_completes(kscity: Run, cli_env:
     assert linked == distinct, "every stored release has its opportunity: batches are whole"
     killed = json.loads(kscity("imports", "list", "--format", "json").stdout)[0]
     assert killed["status"] == "interrupted", "a killed import does not read as running for ever"
-    assert killed["format"] == "ocds release package", "the format is recorded as soon as it is read"
+    assert killed["format"] == "ocds release package (gzip)", "the format is recorded whole as soon as it is read"
     problems = json.loads(kscity("imports", "list", "--problems", "--format", "json").stdout)
     assert [r["id"] for r in problems] == [killed["id"]]
     ko = kscity("imports", "list", env=dict(cli_env, KSCITY_LANG="ko")).stdout

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from kscity.app import App
 from kscity.services.import_runner import this_runner
-from kscity.services.imports import import_detail, import_totals, list_imports
+from kscity.services.imports import STATUS_NAMES, import_detail, page_of_imports
 from kscity.services.ingest import ingest_paths
 from kscity.store.tables.pipeline import ImportFileRow
 
@@ -28,12 +31,25 @@ def _add(kapp: App, path: str, status: str, runner: str | None, progress_at: dat
         return row.id
 
 
+def _list(s: Session, **options: Any) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = page_of_imports(session=s, **options)["imports"]
+    return rows
+
+
+def _totals(s: Session) -> dict[str, int]:
+    totals: dict[str, int] = page_of_imports(session=s)["totals"]
+    return totals
+
+
 def test_pages_of_imports_newest_first(loaded_app: App) -> None:
     ids = [_add(loaded_app, f"/data/f{i}.json", "done", None) for i in range(7)]
     with loaded_app.read() as s:
-        pages = [[r["id"] for r in list_imports(session=s, page=p, per_page=3)] for p in (1, 2, 3, 4)]
-        assert import_totals(session=s)["files"] == 7
-    assert pages == [ids[6:3:-1], ids[3:0:-1], ids[:1], []]
+        found = [page_of_imports(session=s, page=p, per_page=3) for p in (1, 2, 3, 4)]
+        last = page_of_imports(session=s, page=4, per_page=3, clamp=True)  # past the end: the last page
+    assert [[r["id"] for r in f["imports"]] for f in found] == [ids[6:3:-1], ids[3:0:-1], ids[:1], []]
+    assert {(f["total"], f["pages"], f["totals"]["files"]) for f in found} == {(7, 3, 7)}
+    assert [f["page"] for f in found] == [1, 2, 3, 4] and last["page"] == 3 and [r["id"] for r in last["imports"]] \
+        == ids[:1]
 
 
 def test_running_interrupted_and_resumed(loaded_app: App, tmp_path: Path) -> None:
@@ -44,15 +60,17 @@ def test_running_interrupted_and_resumed(loaded_app: App, tmp_path: Path) -> Non
     other = _add(loaded_app, str(good.resolve()), "running", dead, _now() - timedelta(hours=2), 1)  # another file
     live = _add(loaded_app, "/data/live.json", "running", this_runner(), _now())
     with loaded_app.read() as s:
-        statuses = {r["id"]: r["status"] for r in list_imports(session=s)}
-        problems = [r["id"] for r in list_imports(session=s, problems=True)]
-        totals = import_totals(session=s)
+        statuses = {r["id"]: r["status"] for r in _list(s)}
+        found = page_of_imports(session=s, problems=True)
+        totals = _totals(s)
     assert statuses == {killed: "interrupted", other: "interrupted", live: "running"}
-    assert problems == [other, killed] and totals["with_problems"] == 2 and totals["running"] == 1
+    assert [r["id"] for r in found["imports"]] == [other, killed] and found["total"] == 2
+    assert totals["with_problems"] == 2 and totals["running"] == 1
+    assert {r["status_name"]["ko"] for r in found["imports"]} == {STATUS_NAMES["interrupted"][1]}
     done = ingest_paths(loaded_app, [good])["files"][0]["import_id"]
     with loaded_app.read() as s:
-        rows = {r["id"]: r for r in list_imports(session=s)}
-        assert import_totals(session=s)["with_problems"] == 1  # the other file of that name is not completed
+        rows = {r["id"]: r for r in _list(s)}
+        assert _totals(s)["with_problems"] == 1  # the other file of that name is not completed
         assert import_detail(session=s, import_id=killed)["resumed_by"] == done
     assert rows[killed]["status"] == "resumed" and rows[killed]["resumed_by"] == done
     assert rows[live]["status"] == "running" and rows[done]["status"] == "done"
@@ -67,7 +85,7 @@ def test_a_re_run_lists_the_bad_items_it_met(loaded_app: App, tmp_path: Path) ->
     with loaded_app.read() as s:
         one = import_detail(session=s, import_id=first["import_id"])
         two = import_detail(session=s, import_id=again["import_id"])
-        assert import_totals(session=s)["quarantined"] == 2  # items kept, each once
+        assert _totals(s)["quarantined"] == 2  # items kept, each once
     assert [x["ocid"] for x in one["quarantine"]] == [x["ocid"] for x in two["quarantine"]] == ["ocds-zz-9",
                                                                                                  "ocds-zz-8"]
     assert {x["kept_by"] for x in one["quarantine"]} == {None}

@@ -136,6 +136,7 @@ class OcdsReader:
     fast: bool = True  # False: ijson only, the reference the fast path must match
     chunk_size: int = jsonsplit.CHUNK_SIZE
     fallback_at: int | None = None  # items the fast path had yielded when it handed over to ijson
+    suffix: str = ""  # the wrapper the stream came in, as the format names it: " (gzip)"
 
     def read(self, opener: Opener) -> Iterator[ReadItem]:
         """Sniff, then stream; JSON and limit errors become one rejected item after the good ones."""
@@ -143,7 +144,9 @@ class OcdsReader:
         try:
             shape = sniff(opener)
             self.publisher = shape.publisher
-            self.summary.format = f"ocds {shape.kind}" + (" (in a list)" if shape.in_array else "")
+            # the whole name as soon as it is known: an import records it with each batch, for the officer who
+            # looks while it runs (or after it was killed)
+            self.summary.format = f"ocds {shape.kind}" + (" (in a list)" if shape.in_array else "") + self.suffix
             for index, (value, canonical) in enumerate(self._items(opener, shape.prefix)):
                 if shape.kind == "release package":
                     position = f"releases[{index}]"

@@ -176,9 +176,10 @@ class FileRead:
         kind = sniff_payload(head)
         suffix = f" ({wrapper})" if wrapper else ""
         if kind == "json":
-            reader = OcdsReader(label, self.source or "ocds", self.fx, self.schema, self.summary)
+            reader = OcdsReader(label, self.source or "ocds", self.fx, self.schema, self.summary, suffix=suffix)
             yield from reader.read(opener)
-            self.summary.format += suffix
+            if not self.summary.format.endswith(suffix):  # not OCDS after all: named before the shape was known
+                self.summary.format += suffix
         elif kind == "xml":
             yield self._xml(opener, label)
             self.summary.format += suffix

@@ -8,6 +8,7 @@ import of the same file has completed it; an import still running is not a probl
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from math import ceil
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
@@ -18,6 +19,14 @@ from kscity.services.import_runner import runner_alive
 from kscity.store.tables.pipeline import ImportFileRow, QuarantineRow, QuarantineSeenRow
 
 PER_PAGE = 100
+# an import's status as people read it, (English, Korean): the pages, the API and the command line all show these
+STATUS_NAMES = {"done": ("Done", "완료"), "running": ("Running", "진행 중"), "interrupted": ("Interrupted", "중단됨"),
+                "resumed": ("Interrupted, then completed", "중단 후 재실행으로 완료")}
+# what an officer does about an interrupted import, (English, Korean)
+INTERRUPTED_HINT = ("This import stopped before the end of the file (its process ended). What it stored is kept; "
+                    "import the same file again to complete it.",
+                    "이 가져오기는 파일 끝까지 가기 전에 멈췄습니다(처리하던 프로세스가 끝났습니다). "
+                    "저장된 것은 그대로 있으니 같은 파일을 다시 가져오면 마저 완료됩니다.")
 
 
 def _running(session: Session) -> set[int]:
@@ -35,21 +44,28 @@ def _has_problems(running: set[int]) -> ColumnElement[bool]:
     return or_(ImportFileRow.quarantined > 0, func.json_array_length(ImportFileRow.errors) > 0, interrupted)
 
 
-def list_imports(*, session: Session, page: int = 1, per_page: int = PER_PAGE,
-                 problems: bool = False) -> list[dict[str, Any]]:
-    """Import files with their counts, newest first, a page at a time; `problems`: only those with quarantined
-    items, file errors or an interrupted import (a folder of 681 files hides its three broken ones)."""
+def page_of_imports(*, session: Session, page: int = 1, per_page: int = PER_PAGE, problems: bool = False,
+                 clamp: bool = False) -> dict[str, Any]:
+    """A page of import files with their counts, newest first, and the totals of all files; `problems`: only those
+    with quarantined items, file errors or an interrupted import (a folder of 681 files hides its three broken
+    ones). `total` is how many files the filter matches, `pages` how many pages they fill; `clamp`: a page past
+    the last is the last (a page of people's links), not an empty one (the API's). Which imports still run is
+    asked once (the process table), for the list and the totals alike."""
     running = _running(session)
+    totals = _totals(session, running)
+    total = totals["with_problems"] if problems else totals["files"]
+    pages = max(1, ceil(total / per_page))
+    page = min(page, pages) if clamp else page
     stmt = select(ImportFileRow).order_by(ImportFileRow.id.desc()).limit(per_page).offset((page - 1) * per_page)
     rows = session.scalars(stmt.where(_has_problems(running)) if problems else stmt).all()
-    return [_import(r, running) for r in rows]
+    return {"imports": [_import(r, running) for r in rows], "totals": totals, "total": total, "page": page,
+            "pages": pages, "per_page": per_page}
 
 
-def import_totals(*, session: Session) -> dict[str, int]:
-    """Every import file's counts summed, how many files have problems (list_imports(problems=True)) and how many
-    imports are running now. Quarantined counts the items kept, each once: a re-run meets its file's bad items
-    again, and its report counts them again."""
-    running = _running(session)
+def _totals(session: Session, running: set[int]) -> dict[str, int]:
+    """Every import file's counts summed, how many files have problems and how many imports are running now.
+    Quarantined counts the items kept, each once: a re-run meets its file's bad items again, and its report
+    counts them again."""
     summed = (ImportFileRow.ingested, ImportFileRow.duplicates, case((_has_problems(running), 1), else_=0))
     files, ingested, duplicates, problems = session.execute(  # one pass over the table
         select(func.count(), *(func.coalesce(func.sum(c), 0) for c in summed)).select_from(ImportFileRow)).one()
@@ -65,7 +81,10 @@ def _status(r: ImportFileRow, running: set[int]) -> str:
 
 
 def _import(r: ImportFileRow, running: set[int]) -> dict[str, Any]:
-    return {"id": r.id, "path": r.path, "source": r.source, "format": r.format, "status": _status(r, running),
+    status = _status(r, running)
+    names = STATUS_NAMES.get(status, (status, status))
+    return {"id": r.id, "path": r.path, "source": r.source, "format": r.format, "status": status,
+            "status_name": {"en": names[0], "ko": names[1]},
             "size": r.size, "items_seen": r.items_seen, "ingested": r.ingested, "quarantined": r.quarantined,
             "duplicates": r.duplicates, "errors": r.errors, "started_at": r.started_at.isoformat(),
             "finished_at": r.finished_at.isoformat() if r.finished_at else None, "resumed_by": r.resumed_by}

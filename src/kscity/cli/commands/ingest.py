@@ -83,27 +83,33 @@ def opportunity_text(d: dict[str, Any], names: dict[str, tuple[str, str]], ko: b
         *[f"  {'출처' if ko else 'source'}: {s['source']} {s['id']}" for s in d["linked"]]])
 
 
-# an import's status by name (services.imports); the web pages name them in imports/_status.html
-STATUS_NAMES = {"done": ("done", "완료"), "running": ("running", "진행 중"), "interrupted": ("interrupted", "중단됨"),
-                "resumed": ("resumed", "재실행으로 완료")}
+def _status_name(row: dict[str, Any], ko: bool) -> str:
+    names = row.get("status_name") or {}
+    return str(names.get("ko" if ko else "en") or row["status"])
 
 
-def status_name(status: str, ko: bool) -> str:
-    """An import's status as the command line shows it."""
-    names = STATUS_NAMES.get(status)
-    return names[1 if ko else 0] if names else status
+def _hint(ko: bool) -> str:
+    from kscity.services.imports import INTERRUPTED_HINT
+
+    return INTERRUPTED_HINT[1 if ko else 0]
 
 
-def imports_text(rows: list[dict[str, Any]], ko: bool) -> str:
-    """Imported files: id, status, format, counts, path; an interrupted import says how to complete it."""
+def imports_text(found: dict[str, Any], ko: bool) -> str:
+    """A page of imported files (services.imports.page_of_imports): id, status, format, counts, path, then which files
+    of how many these are; an interrupted import says how to complete it."""
+    rows: list[dict[str, Any]] = found["imports"]
     if not rows:
         return "가져온 파일이 없습니다." if ko else "No imported files yet."
     ok, bad, dup = ("적재", "격리", "중복") if ko else ("ok", "bad", "dup")
-    lines = [f"{r['id']:>5} {status_name(r['status'], ko):<11} {r['format']:<22} {r['ingested']:>6} {ok} "
+    lines = [f"{r['id']:>5} {_status_name(r, ko):<11} {r['format']:<22} {r['ingested']:>6} {ok} "
              f"{r['quarantined']:>5} {bad} {r['duplicates']:>5} {dup}  {r['path']}" for r in rows]
+    first = (found["page"] - 1) * found["per_page"] + 1
+    last, total, more = first + len(rows) - 1, found["total"], found["page"] < found["pages"]
+    following = f"; {'다음' if ko else 'next'}: --page {found['page'] + 1}" if more else ""
+    lines.append((f"전체 {total:,}개 중 {first:,}–{last:,}번째 파일(최근 순)" if ko else
+                  f"Files {first:,}–{last:,} of {total:,}, newest first") + following)
     if any(r["status"] == "interrupted" for r in rows):
-        lines.append("중단된 가져오기는 같은 파일을 다시 가져오면 마저 완료됩니다 (kscity ingest 파일)." if ko else
-                     "An interrupted import is completed by importing the same file again (kscity ingest FILE).")
+        lines.append(_hint(ko) + (" (kscity ingest 파일)" if ko else " (kscity ingest FILE)"))
     return "\n".join(lines)
 
 
@@ -115,10 +121,9 @@ def import_text(d: dict[str, Any], ko: bool) -> str:
     """One import's counts, file-level errors and quarantined items with their reasons."""
     from kscity.ingest.positions import position_text  # not at start-up: it loads the whole reader
 
-    lines = [f"{d['path']}: {_counts(d, ko)}; {status_name(d['status'], ko)}"]
+    lines = [f"{d['path']}: {_counts(d, ko)}; {_status_name(d, ko)}"]
     if d["status"] == "interrupted":
-        lines.append("  중단됨: 같은 파일을 다시 가져오면 마저 완료됩니다." if ko else
-                     "  interrupted: importing the same file again completes it.")
+        lines.append("  " + _hint(ko))
     elif d["status"] == "resumed" and d.get("resumed_by"):
         lines.append(f"  가져오기 {d['resumed_by']}번이 마저 완료했습니다." if ko else
                      f"  completed by import {d['resumed_by']}.")
@@ -228,11 +233,11 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text,
     ) -> None:
         """Imported files with their counts and status, newest first, a page at a time."""
-        from kscity.services.imports import list_imports
+        from kscity.services.imports import page_of_imports
 
         with read_session() as session:
-            rows = list_imports(session=session, page=page, per_page=per_page, problems=problems)
-        emit(rows, fmt, lambda: imports_text(rows, cli_locale() == "ko"))
+            found = page_of_imports(session=session, page=page, per_page=per_page, problems=problems)
+        emit(found["imports"], fmt, lambda: imports_text(found, cli_locale() == "ko"))
 
     @imports.command("show")
     def imports_show(

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, UploadFile
 
-from kscity.services.imports import PER_PAGE, import_detail, import_totals, list_imports
+from kscity.services.imports import PER_PAGE, import_detail, page_of_imports
 from kscity.web.deps import AppDep, SessionDep
 from kscity.web.uploads import ingest_uploads
 
@@ -32,9 +32,10 @@ def get_imports(
 ) -> list[dict[str, Any]]:
     """Import files with their counts and status (running, interrupted, resumed, done), newest first, a page at a
     time; the `X-Total-Count` header gives how many files the filter matches."""
-    totals = import_totals(session=session)
-    response.headers["X-Total-Count"] = str(totals["with_problems"] if problems else totals["files"])
-    return list_imports(session=session, page=page, per_page=per_page, problems=problems)
+    found = page_of_imports(session=session, page=page, per_page=per_page, problems=problems)
+    response.headers["X-Total-Count"] = str(found["total"])
+    imports: list[dict[str, Any]] = found["imports"]
+    return imports
 
 
 @router.get("/api/imports/{import_id}", summary="One import with its quarantine",

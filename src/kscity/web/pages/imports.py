@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from math import ceil
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from kscity.services.imports import PER_PAGE, import_detail, import_totals, list_imports
+from kscity.services.imports import INTERRUPTED_HINT, import_detail, page_of_imports
 from kscity.web.deps import AppDep, SessionDep
 from kscity.web.render import render
 from kscity.web.uploads import ingest_uploads
@@ -18,12 +17,8 @@ router = APIRouter(include_in_schema=False)
 
 
 def _imports_context(session: Session, problems: bool, page: int) -> dict[str, Any]:
-    totals = import_totals(session=session)
-    pages = max(1, ceil((totals["with_problems"] if problems else totals["files"]) / PER_PAGE))
-    page = min(page, pages)
-    return {"imports": list_imports(session=session, page=page, problems=problems), "totals": totals,
-            "problems": problems, "page": page, "pages": pages, "per_page": PER_PAGE,
-            "base_url": "/imports?problems=true" if problems else "/imports"}
+    found = page_of_imports(session=session, page=page, problems=problems, clamp=True)
+    return {**found, "problems": problems, "base_url": "/imports?problems=true" if problems else "/imports"}
 
 
 @router.get("/imports", response_class=HTMLResponse)
@@ -46,4 +41,5 @@ def imports_upload(request: Request, kapp: AppDep, files: list[UploadFile]) -> R
 @router.get("/imports/{import_id}", response_class=HTMLResponse)
 def import_page(import_id: int, request: Request, session: SessionDep) -> Response:
     """One import's report and its quarantined items with reasons and raw payloads."""
-    return render(request, "imports/detail.html", {"d": import_detail(session=session, import_id=import_id)})
+    return render(request, "imports/detail.html", {"d": import_detail(session=session, import_id=import_id),
+                                                   "interrupted_hint": INTERRUPTED_HINT})

@@ -68,6 +68,8 @@ def test_imports_and_opportunities_text_in_korean(kscity: Run, cli_env: dict[str
     assert len(table) == 5 and table[-1] == f"(전체 {len(ops):,}건, 3건 표시)"
     one = kscity("opportunity", ops[0]["ocid"], env=ko_env).stdout
     assert "서비스:" in one and "출처:" in one and "service:" not in one
+    timeline = json.loads(kscity("opportunity", ops[0]["ocid"], "--format", "json").stdout)["timeline"]
+    assert "  추진 경과:" in one and f"    {timeline[0]['date']}  {timeline[0]['label']['ko']}" in one
 
 
 def test_opportunities_output_writes_every_match_and_refuses_other_suffixes(kscity: Run, cli_env: dict[str, str],

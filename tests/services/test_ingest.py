@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import orjson
+import pytest
 from sqlalchemy import func, select
 
 from kscity.app import App
+from kscity.services import opportunities
 from kscity.services.countries import country_profile
 from kscity.services.imports import import_detail
 from kscity.services.ingest import ingest_paths
@@ -110,3 +113,47 @@ def test_deadline_order_puts_open_tenders_first_soonest_first_then_the_latest_cl
     assert open_ and closed
     assert got == open_ + closed + [None] * (len(got) - len(open_) - len(closed))
     assert open_ == sorted(open_) and closed == sorted(closed, reverse=True)
+
+
+def test_an_opportunitys_timeline_tells_what_its_releases_say(loaded_app: App, shared_data: Path) -> None:
+    files = sorted((shared_data / "ocds/paraguay/sample/releases").glob("*275348*.json"))  # one ocid's releases
+    ingest_paths(loaded_app, files)
+    releases = [orjson.loads(f.read_bytes()) for f in files]  # single releases
+    with loaded_app.read() as s:
+        d = opportunity_detail(session=s, ocid=releases[0]["ocid"])
+    events = d["timeline"]
+    assert d["timeline_complete"] and [e["date"] for e in events] == sorted(e["date"] for e in events)
+    shown = {(e["date"], e["kind"], e["detail"]["en"]) for e in events}
+    assert len(shown) == len(events)
+    awards = {(a["date"][:10], ", ".join(x["name"] for x in a.get("suppliers", [])))
+              for r in releases for a in r.get("awards", []) if a.get("status") not in ("cancelled", "unsuccessful")}
+    tenders = {r["tender"]["tenderPeriod"]["startDate"][:10] for r in releases
+               if (r.get("tender") or {}).get("tenderPeriod", {}).get("startDate")}
+    assert awards and {(day, "award", names) for day, names in awards} <= shown
+    assert tenders and {(day, "tender_opens", "") for day in tenders} <= shown
+    published = [e for e in events if e["kind"] == "published"]
+    assert {e["date"] for e in published} == {r["date"][:10] for r in releases}
+    assert {e["label"]["ko"] for e in published} == {"공고 게시"}
+    assert {e["detail"]["ko"] for e in published} <= {"기획", "입찰", "낙찰", "계약", "이행"}
+    assert {e["source"].split(":", 1)[0] for e in events} == {"ocds"}
+
+
+def test_a_ted_notice_and_its_eforms_twin_share_one_timeline(loaded_app: App, shared_data: Path) -> None:
+    ingest_paths(loaded_app, [shared_data / "ted/ted-xml", shared_data / "ted/eforms-xml"])
+    with loaded_app.read() as s:
+        d = opportunity_detail(session=s, ocid="ted-067028-2021")
+    kinds = [(e["kind"], e["source"]) for e in d["timeline"]]
+    assert ("published", "ted:067028-2021") in kinds and ("published", "ted-eforms:067028-2021") in kinds
+    assert [e["date"] for e in d["timeline"] if e["kind"] == "tender_deadline"] == [d["deadline"][:10]]
+
+
+def test_a_timeline_of_many_notices_says_it_read_only_the_first(loaded_app: App, shared_data: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    files = sorted((shared_data / "ocds/paraguay/sample/releases").glob("*275348*.json"))
+    ingest_paths(loaded_app, files)
+    with loaded_app.read() as s:
+        whole = opportunity_detail(session=s, ocid="ocds-03ad3f-275348")
+        monkeypatch.setattr(opportunities, "TIMELINE_NOTICES", 2)
+        first_two = opportunity_detail(session=s, ocid="ocds-03ad3f-275348")
+    assert whole["timeline_complete"] and not first_two["timeline_complete"]
+    assert 0 < len({e["source"] for e in first_two["timeline"]}) <= 2 < len({e["source"] for e in whole["timeline"]})

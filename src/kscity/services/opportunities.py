@@ -1,4 +1,4 @@
-"""Opportunity search, one opportunity with its sources, and the country pipeline summary."""
+"""Opportunity search, one opportunity with its sources and timeline, and the country pipeline summary."""
 
 from __future__ import annotations
 
@@ -9,13 +9,24 @@ from typing import Any, Literal
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, load_only
 
+from kscity.core.timeline import Event, day_of, notice_events, timeline
 from kscity.errors import InvalidInput, NotFound
 from kscity.model.opportunity import NOT_SMART_CITY
+from kscity.model.serialize import notice_from_json
 from kscity.services.evidence_text import SAME_NUMBER
 from kscity.store.tables.pipeline import NoticeLinkRow, OpportunityRow, ReleaseRow
 from kscity.store.tables.reference import ServiceRow, SubSolutionRow
 
 STAGES = ("planning", "tender", "award", "contract", "implementation")
+STAGE_NAMES = {"planning": ("Planning", "기획"), "tender": ("Tender", "입찰"), "award": ("Award", "낙찰"),
+               "contract": ("Contract", "계약"), "implementation": ("Implementation", "이행")}  # (English, Korean)
+# what each kind of timeline event (core.timeline.KINDS) says, (English, Korean)
+EVENT_NAMES = {"milestone": ("Milestone", "이정표"), "published": ("Notice published", "공고 게시"),
+               "enquiries_close": ("Questions close", "질의 마감"), "tender_opens": ("Tenders open", "입찰 시작"),
+               "tender_deadline": ("Tender deadline", "입찰 마감"), "award": ("Awarded", "낙찰"),
+               "contract_signed": ("Contract signed", "계약 체결"), "contract_start": ("Contract starts", "계약 시작"),
+               "contract_end": ("Contract ends", "계약 종료")}
+TIMELINE_NOTICES = 1_000  # notices read for one timeline: a long-running contract can have thousands of releases
 NOT_SMART_CITY_NAMES = ("Not smart-city", "스마트시티 외")  # (English, Korean), beside the services' own names
 SortKey = Literal["deadline", "value", "published", "title"]
 
@@ -159,7 +170,42 @@ def opportunity_detail(*, session: Session, ocid: str) -> dict[str, Any]:
               "classification": {"service": o.service, "sub_solution": o.sub_solution,
                                  "score": round(o.class_score, 3), "method": o.class_method,
                                  "evidence": o.evidence}})
+    events, complete = _timeline(session, sorted({s["id"] for s in srcs} | {o.ocid}))
+    d.update({"timeline": [_event(e) for e in events], "timeline_complete": complete})
     return d
+
+
+def _timeline(session: Session, ocids: list[str]) -> tuple[list[Event], bool]:
+    """The opportunity's events from every notice stored under its ocids (at most TIMELINE_NOTICES of them; the
+    flag says whether all were read), the earliest-published first so that it is the one an event names, and
+    compiled releases last (they repeat their releases)."""
+    rows = session.execute(select(ReleaseRow.source, ReleaseRow.release_id, ReleaseRow.kind, ReleaseRow.notice,
+                                  ReleaseRow.payload).where(ReleaseRow.ocid.in_(ocids))
+                           .order_by(ReleaseRow.id).limit(TIMELINE_NOTICES + 1)).all()
+    complete = len(rows) <= TIMELINE_NOTICES
+    read = [(kind, source, release_id, notice_from_json(notice), payload)
+            for source, release_id, kind, notice, payload in rows[:TIMELINE_NOTICES]]
+    # by day (publishers' offsets differ, and some give none), then as stored
+    read.sort(key=lambda r: (r[0] == "compiled", day_of(r[3].published) or "9999"))
+    events = [e for kind, source, release_id, notice, payload in read
+              for e in notice_events(_notice_name(source, release_id), notice,
+                                     payload if kind in ("ocds", "compiled") else None, compiled=kind == "compiled")]
+    return timeline(events), complete
+
+
+def _notice_name(source: str, release_id: str) -> str:
+    """"source:id" of a stored notice (a TED notice's stored id names its schema already: ted-eforms:067028-2021)."""
+    return release_id if release_id.startswith(f"{source}:") else f"{source}:{release_id}"
+
+
+def _event(e: Event) -> dict[str, Any]:
+    """A timeline event as the API gives it: its day, kind and names in both languages; a published notice's
+    detail is its stage, named, and any other detail (a supplier, a milestone) is the publisher's own text."""
+    en, ko = EVENT_NAMES.get(e.kind, (e.kind, e.kind))
+    detail_en, detail_ko = STAGE_NAMES.get(e.detail, (e.detail, e.detail)) if e.kind == "published" else (e.detail,
+                                                                                                         e.detail)
+    return {"date": e.day, "kind": e.kind, "label": {"en": en, "ko": ko}, "detail": {"en": detail_en, "ko": detail_ko},
+            "source": e.source}
 
 
 def pipeline_summary(*, session: Session, iso3: str) -> dict[str, Any]:

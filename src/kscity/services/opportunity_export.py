@@ -13,13 +13,17 @@ from openpyxl.cell import WriteOnlyCell
 from sqlalchemy.orm import Session
 
 from kscity.errors import InvalidInput
-from kscity.services.opportunities import SortKey, count_opportunities, each_opportunity, solution_names
+from kscity.services.opportunities import (
+    STAGE_NAMES,
+    SortKey,
+    count_opportunities,
+    each_opportunity,
+    solution_names,
+)
 from kscity.services.sheets import csv_field, header_cells, text_cells
 
 ExportFormat = Literal["xlsx", "csv"]
 MAX_ROWS = 100_000  # a bigger list is a database extract, not a sheet for a person: narrow the filters
-STAGES = {"planning": ("Planning", "기획"), "tender": ("Tender", "입찰"), "award": ("Award", "낙찰"),
-          "contract": ("Contract", "계약"), "implementation": ("Implementation", "이행")}
 COLUMNS = (  # (English, Korean) headers, in the order of `_row`
     ("ocid", "ocid"), ("Title", "제목"), ("Buyer", "발주처"), ("Country", "국가"), ("Service", "서비스"),
     ("Sub-solution", "세부 솔루션"), ("Stage", "단계"), ("Value", "금액"), ("Currency", "통화"),
@@ -38,7 +42,7 @@ def _when(iso: str | None) -> datetime | None:
 
 
 def _row(o: dict[str, Any], names: dict[str, str], ko: bool) -> list[Any]:
-    stage = STAGES.get(o["stage"])
+    stage = STAGE_NAMES.get(o["stage"])
     return [o["ocid"], o["title"], o["buyer"], o["country"], names.get(o["service"], o["service"]),
             names.get(o["sub_solution"] or "", o["sub_solution"] or ""),
             (stage[1] if ko else stage[0]) if stage else o["stage"], o["value"], o["currency"], o["value_usd"],

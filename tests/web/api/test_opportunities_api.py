@@ -34,6 +34,10 @@ def test_upload_then_search_and_detail(client: TestClient, shared_data: Path) ->
     assert d["ocid"] == ocid and d["classification"]["evidence"] is not None and d["linked"]
     page = client.get(f"/opportunities/{ocid}?lang=ko")
     assert page.status_code == 200 and "분류" in page.text
+    assert d["timeline"] and [e["date"] for e in d["timeline"]] == sorted(e["date"] for e in d["timeline"])
+    first = d["timeline"][0]
+    assert f'<time datetime="{first["date"]}">' in page.text and first["label"]["ko"] in page.text
+    assert "추진 경과" in page.text and "Timeline" in client.get(f"/opportunities/{ocid}?lang=en").text
     # IMPIC's notices: Portuguese, direct awards; named in the page's language, the code kept beside the name
     assert d["language"] == "pt" and d["procurement_method"] == "direct"
     assert "포르투갈어 (pt)" in page.text and "수의계약" in page.text

@@ -68,7 +68,7 @@ def opportunities_text(items: list[dict[str, Any]], total: int, ko: bool) -> str
 
 
 def opportunity_text(d: dict[str, Any], names: dict[str, tuple[str, str]], ko: bool) -> str:
-    """One opportunity: identity, classification with its evidence, linked sources."""
+    """One opportunity: identity, classification with its evidence, linked sources, then its timeline."""
     from kscity.services.evidence_text import evidence_lines, solution_label
 
     locale = "ko" if ko else "en"
@@ -80,7 +80,10 @@ def opportunity_text(d: dict[str, Any], names: dict[str, tuple[str, str]], ko: b
         f"{d['title']}", f"  {d['ocid']}  {d['country'] or '-'}  {d['stage']}  {value}",
         f"  {'서비스' if ko else 'service'}: {service}  ({c['score']})",
         *[f"    {'근거' if ko else 'evidence'}: {e}" for e in why],
-        *[f"  {'출처' if ko else 'source'}: {s['source']} {s['id']}" for s in d["linked"]]])
+        *[f"  {'출처' if ko else 'source'}: {s['source']} {s['id']}" for s in d["linked"]],
+        *([f"  {'추진 경과' if ko else 'timeline'}:"] if d.get("timeline") else []),
+        *[f"    {e['date']}  {e['label'][locale]}" + (f": {e['detail'][locale]}" if e["detail"][locale] else "")
+          for e in d.get("timeline") or []]])
 
 
 def _status_name(row: dict[str, Any], ko: bool) -> str:
@@ -213,7 +216,7 @@ def register(app: typer.Typer) -> None:
         ocid: Annotated[str, typer.Argument(help="The opportunity's ocid (or any linked notice's).")],
         fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text,
     ) -> None:
-        """One opportunity with its sources, classification evidence, items and documents."""
+        """One opportunity with its sources, classification evidence, timeline, items and documents."""
         from kscity.services.opportunities import opportunity_detail, solution_names
 
         with read_session() as session:

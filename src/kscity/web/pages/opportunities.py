@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from kscity.services.evidence_text import evidence_lines, link_reason
 from kscity.services.opportunities import (
+    TIMELINE_NOTICES,
     opportunity_detail,
     search_opportunities,
     services_named,
@@ -58,4 +59,5 @@ def opportunity_page(ocid: str, request: Request, session: SessionDep) -> Respon
     evidence = evidence_lines(d["classification"]["evidence"], names, locale)
     for source in d["linked"]:
         source["reasons_shown"] = [link_reason(r, locale) for r in source["link_reasons"]]
-    return render(request, "opportunities/detail.html", {"o": d, "names": names, "evidence": evidence})
+    return render(request, "opportunities/detail.html", {"o": d, "names": names, "evidence": evidence,
+                                                         "timeline_limit": TIMELINE_NOTICES})

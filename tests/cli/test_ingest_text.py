@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kscity.cli.context import pad
+from kscity.services.opportunities import STAGE_NAMES
 from tests.cli.conftest import Run
 
 
@@ -69,6 +70,7 @@ def test_imports_and_opportunities_text_in_korean(kscity: Run, cli_env: dict[str
     one = kscity("opportunity", ops[0]["ocid"], env=ko_env).stdout
     assert "서비스:" in one and "출처:" in one and "service:" not in one
     timeline = json.loads(kscity("opportunity", ops[0]["ocid"], "--format", "json").stdout)["timeline"]
+    assert f"  {STAGE_NAMES[ops[0]['stage']][1]}  " in one.splitlines()[1]  # the stage named, in Korean
     assert "  추진 경과:" in one and f"    {timeline[0]['date']}  {timeline[0]['label']['ko']}" in one
 
 

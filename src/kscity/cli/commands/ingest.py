@@ -70,14 +70,16 @@ def opportunities_text(items: list[dict[str, Any]], total: int, ko: bool) -> str
 def opportunity_text(d: dict[str, Any], names: dict[str, tuple[str, str]], ko: bool) -> str:
     """One opportunity: identity, classification with its evidence, linked sources, then its timeline."""
     from kscity.services.evidence_text import evidence_lines, solution_label
+    from kscity.services.opportunities import STAGE_NAMES
 
     locale = "ko" if ko else "en"
     value = f"{d['value_usd']:,.0f} USD" if d.get("value_usd") else ("금액 미상" if ko else "value unknown")
     c = d["classification"]
     service = solution_label("/".join(i for i in (d["service"], d["sub_solution"]) if i), names, locale)
     why = evidence_lines(c["evidence"], names, locale)
+    stage = STAGE_NAMES.get(d["stage"], (d["stage"], d["stage"]))[1 if ko else 0]
     return "\n".join([
-        f"{d['title']}", f"  {d['ocid']}  {d['country'] or '-'}  {d['stage']}  {value}",
+        f"{d['title']}", f"  {d['ocid']}  {d['country'] or '-'}  {stage}  {value}",
         f"  {'서비스' if ko else 'service'}: {service}  ({c['score']})",
         *[f"    {'근거' if ko else 'evidence'}: {e}" for e in why],
         *[f"  {'출처' if ko else 'source'}: {s['source']} {s['id']}" for s in d["linked"]],

@@ -33,6 +33,10 @@ def test_upload_then_browse(live_server: str, page: Any, shared_data: Path) -> N
     rows.first.locator("th a").click()
     expect(page.locator("h1")).to_contain_text(first_title[:20])
     expect(page.locator("#classification")).to_be_visible()
+    # the timeline: the dated events of its notices, in order, each with its day
+    days = [t.get_attribute("datetime") or "" for t in page.locator("#timeline li time").all()]
+    assert days and days == sorted(days)
+    expect(page.locator("#timeline")).to_contain_text("Notice published")
     page.goto(f"{live_server}/countries/PRT?lang=ko")
     expect(page.locator("#ordering")).to_contain_text("서비스별 파이프라인")
 

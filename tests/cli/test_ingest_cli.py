@@ -31,6 +31,8 @@ def test_ingest_report_shape_and_listing(kscity: Run, shared_data: Path) -> None
     files = len(rep["files"])
     text = kscity("imports", "list", "--per-page", "1", "--page", "2").stdout
     assert f"Files 2–2 of {files:,}, newest first" in text and ("next: --page 3" in text) == (files > 2)
+    past = kscity("imports", "list", "--page", str(files + 1), "--per-page", "1").stdout
+    assert f"No files on page {files + 1:,} ({files:,} files, {files:,} pages)." in past
 
 
 @pytest.mark.parametrize("content,expect", [

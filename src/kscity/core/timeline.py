@@ -24,7 +24,7 @@ from kscity.model.opportunity import Notice
 KINDS = ("milestone", "published", "enquiries_close", "tender_opens", "tender_deadline", "award", "contract_signed",
          "contract_start", "contract_end")
 _ORDER = {k: i for i, k in enumerate(KINDS)}
-_STAGES = {s: i for i, s in enumerate(("planning", "tender", "award", "contract", "implementation"))}
+_STAGES = {s: i for i, s in enumerate(("planning", "tender", "award", "contract"))}
 _DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DROPPED = {"cancelled", "unsuccessful"}  # awards and contracts that did not happen (OCDS status codelists)
 
@@ -68,21 +68,21 @@ def _map(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def _milestones(block: Mapping[str, Any], where: str) -> Iterable[tuple[Any, str, str]]:
+def _milestones(block: Mapping[str, Any]) -> Iterable[tuple[Any, str, str]]:
     for m in _dicts(block.get("milestones")):
         title = _text(m.get("title")) or _text(m.get("description")) or _text(m.get("code"))
-        yield m.get("dateMet") or m.get("dueDate"), "milestone", title or where
+        yield m.get("dateMet") or m.get("dueDate"), "milestone", title
 
 
 def _release_dates(release: Mapping[str, Any]) -> Iterable[tuple[Any, str, str]]:
     """(date, kind, detail) of what an OCDS release says beyond its publication."""
-    yield from _milestones(_map(release.get("planning")), "planning")
+    yield from _milestones(_map(release.get("planning")))
     tender = _map(release.get("tender"))
     yield _map(tender.get("enquiryPeriod")).get("endDate"), "enquiries_close", ""
     period = _map(tender.get("tenderPeriod"))
     yield period.get("startDate"), "tender_opens", ""
     yield period.get("endDate"), "tender_deadline", ""
-    yield from _milestones(tender, "tender")
+    yield from _milestones(tender)
     for award in _dicts(release.get("awards")):
         if award.get("status") not in _DROPPED:
             names = [_text(s.get("name")) for s in _dicts(award.get("suppliers"))]
@@ -95,8 +95,8 @@ def _release_dates(release: Mapping[str, Any]) -> Iterable[tuple[Any, str, str]]
         period = _map(contract.get("period"))
         yield period.get("startDate"), "contract_start", title
         yield period.get("endDate"), "contract_end", title
-        yield from _milestones(contract, "contract")
-        yield from _milestones(_map(contract.get("implementation")), "implementation")
+        yield from _milestones(contract)
+        yield from _milestones(_map(contract.get("implementation")))
 
 
 def notice_events(source: str, notice: Notice, release: Mapping[str, Any] | None = None,

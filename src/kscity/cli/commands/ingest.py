@@ -103,6 +103,9 @@ def imports_text(found: dict[str, Any], ko: bool) -> str:
     """A page of imported files (services.imports.page_of_imports): id, status, format, counts, path, then which files
     of how many these are; an interrupted import says how to complete it."""
     rows: list[dict[str, Any]] = found["imports"]
+    if not rows and found["total"]:  # a page past the last
+        return (f"{found['page']:,}쪽에는 파일이 없습니다 (전체 {found['total']:,}개, {found['pages']:,}쪽)." if ko else
+                f"No files on page {found['page']:,} ({found['total']:,} files, {found['pages']:,} pages).")
     if not rows:
         return "가져온 파일이 없습니다." if ko else "No imported files yet."
     ok, bad, dup = ("적재", "격리", "중복") if ko else ("ok", "bad", "dup")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +82,28 @@ def test_a_second_upload_of_a_bad_file_lists_its_item(live_server: str, page: An
     item.get_by_role("link").click()
     expect(page.locator("details", has_text="ocds-zz-e2e")).to_have_count(1)
     expect(page.locator("main")).not_to_contain_text("앞선 가져오기에서부터")
+
+
+def test_the_page_follows_the_running_imports_while_it_uploads(live_server: str, page: Any, tmp_path: Path) -> None:
+    """While the officer's upload runs, the page asks for the imports running now every two seconds, and stops
+    asking once the report is in."""
+    one = tmp_path / "slow.json"
+    one.write_text('{"ocid": "ocds-zz-slow", "id": "1", "date": "2024-01-01T00:00:00Z", '
+                   '"tender": {"title": "Smart street lights"}}', encoding="utf-8")
+    polls: list[float] = []
+    page.on("request", lambda r: polls.append(time.monotonic()) if "/imports/running" in r.url else None)
+    page.goto(f"{live_server}/imports?lang=en")
+
+    def slow_upload(route: Any) -> None:  # a large file's upload, as far as the page can tell
+        if route.request.method == "POST":
+            time.sleep(5)
+        route.continue_()
+
+    page.route("**/imports", slow_upload)
+    page.set_input_files("input[type=file]", str(one))
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.locator("#import-report")).to_contain_text("slow.json", timeout=60_000)
+    assert polls, "the page asked for the running imports while the upload ran"
+    asked = len(polls)
+    page.wait_for_timeout(4_500)
+    assert len(polls) == asked, "and stopped asking once the report came"

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from kscity.app import App
 from kscity.services.import_runner import this_runner
-from kscity.services.imports import STATUS_NAMES, import_detail, page_of_imports
+from kscity.services.imports import STATUS_NAMES, import_detail, page_of_imports, running_imports
 from kscity.services.ingest import ingest_paths
 from kscity.store.tables.pipeline import ImportFileRow
 
@@ -67,6 +67,8 @@ def test_running_interrupted_and_resumed(loaded_app: App, tmp_path: Path) -> Non
     assert [r["id"] for r in found["imports"]] == [other, killed] and found["total"] == 2
     assert totals["with_problems"] == 2 and totals["running"] == 1
     assert {r["status_name"]["ko"] for r in found["imports"]} == {STATUS_NAMES["interrupted"][1]}
+    with loaded_app.read() as s:
+        assert [r["id"] for r in running_imports(session=s)] == [live]  # only the one whose process runs
     done = ingest_paths(loaded_app, [good])["files"][0]["import_id"]
     with loaded_app.read() as s:
         rows = {r["id"]: r for r in _list(s)}

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 
 from kscity.app import App
+from kscity.services.import_runner import this_runner
 from kscity.services.imports import PER_PAGE
 from kscity.store.tables.pipeline import ImportFileRow
 
@@ -48,3 +49,17 @@ def test_an_interrupted_import_says_how_to_complete_it(client: TestClient, loade
         row.status, row.resumed_by = "resumed", later
     en = client.get(f"/imports/{killed}", params={"lang": "en"}).text
     assert "<dd>Interrupted, then completed</dd>" in en and f'href="/imports/{later}"' in en
+
+
+def test_the_page_shows_the_imports_running_now_with_their_counts(client: TestClient, loaded_app: App) -> None:
+    assert "data-running" not in client.get("/imports/running", params={"lang": "en"}).text  # none running
+    now = datetime.now(UTC).replace(tzinfo=None)
+    [live] = _rows(loaded_app, 1, status="running", runner=this_runner(), progress_at=now, items_seen=12_500,
+                   ingested=12_000, quarantined=3, duplicates=497)
+    _rows(loaded_app, 1, status="running", runner="elsewhere|boot|7|7", progress_at=now - timedelta(hours=3))
+    ko = client.get("/imports/running", params={"lang": "ko"}).text
+    assert f'data-running="{live}"' in ko and ko.count("data-running") == 1  # not the interrupted one
+    assert "지금까지 12,500건 읽음: 적재 12,000건, 격리 3건, 중복 497건" in ko
+    page = client.get("/imports", params={"lang": "en"}).text  # shown on load, and polled while uploading
+    assert f'data-running="{live}"' in page and 'hx-get="/imports/running"' in page
+    assert "12,500 items read so far" in page

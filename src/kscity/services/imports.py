@@ -62,6 +62,16 @@ def page_of_imports(*, session: Session, page: int = 1, per_page: int = PER_PAGE
             "pages": pages, "per_page": per_page}
 
 
+def running_imports(*, session: Session) -> list[dict[str, Any]]:
+    """The imports running now (their process alive), newest first, with their counts so far: each committed
+    batch updates them, so an officer who started a large upload sees it advance."""
+    running = _running(session)
+    rows = session.scalars(select(ImportFileRow).where(ImportFileRow.id.in_(running or [-1]))
+                           .order_by(ImportFileRow.id.desc()))
+    return [_import(r, running) | {"progress_at": r.progress_at.isoformat() if r.progress_at else None}
+            for r in rows]
+
+
 def _totals(session: Session, running: set[int]) -> dict[str, int]:
     """Every import file's counts summed, how many files have problems and how many imports are running now.
     Quarantined counts the items kept, each once: a re-run meets its file's bad items again, and its report

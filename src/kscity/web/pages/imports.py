@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from kscity.services.imports import INTERRUPTED_HINT, import_detail, page_of_imports
+from kscity.services.imports import INTERRUPTED_HINT, import_detail, page_of_imports, running_imports
 from kscity.web.deps import AppDep, SessionDep
 from kscity.web.render import render
 from kscity.web.uploads import ingest_uploads
@@ -18,7 +18,8 @@ router = APIRouter(include_in_schema=False)
 
 def _imports_context(session: Session, problems: bool, page: int) -> dict[str, Any]:
     found = page_of_imports(session=session, page=page, problems=problems, clamp=True)
-    return {**found, "problems": problems, "base_url": "/imports?problems=true" if problems else "/imports"}
+    return {**found, "problems": problems, "base_url": "/imports?problems=true" if problems else "/imports",
+            "running": running_imports(session=session)}
 
 
 @router.get("/imports", response_class=HTMLResponse)
@@ -36,6 +37,12 @@ def imports_upload(request: Request, kapp: AppDep, files: list[UploadFile]) -> R
         context = _imports_context(session, problems=False, page=1)
     template = "imports/_report.html" if request.headers.get("HX-Request") else "imports/index.html"
     return render(request, template, {**context, "report": report})
+
+
+@router.get("/imports/running", response_class=HTMLResponse)
+def running_fragment(request: Request, session: SessionDep) -> Response:
+    """The imports running now with their counts so far (an htmx fragment the page polls while it uploads)."""
+    return render(request, "imports/_running.html", {"running": running_imports(session=session)})
 
 
 @router.get("/imports/{import_id}", response_class=HTMLResponse)

@@ -53,9 +53,20 @@ def _sources(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]
     return out
 
 
-def summary(o: OpportunityRow, sources: list[dict[str, Any]]) -> dict[str, Any]:
-    """The list shape of an opportunity."""
+def _utc_naive(now: datetime | None) -> datetime:
+    """`now` as the store keeps times (UTC, without an offset); the clock's when not given."""
+    now = now or datetime.now(UTC)
+    return now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
+
+
+def summary(o: OpportunityRow, sources: list[dict[str, Any]], now: datetime | None = None) -> dict[str, Any]:
+    """The list shape of an opportunity. `open`: its tender deadline is ahead (None: no deadline known);
+    `days_left`: calendar days from today to the deadline, while it is open (0: it closes today)."""
+    now = _utc_naive(now)
+    deadline = o.tender_deadline
+    is_open = None if deadline is None else deadline >= now
     return {
+        "open": is_open, "days_left": (deadline.date() - now.date()).days if deadline and is_open else None,
         "ocid": o.ocid, "title": o.title, "country": o.country, "buyer": o.buyer, "service": o.service,
         "sub_solution": o.sub_solution, "stage": o.stage, "value": o.value, "currency": o.currency,
         "value_usd": round(o.value_usd, 2) if o.value_usd is not None else None,
@@ -96,20 +107,20 @@ def search_opportunities(*, session: Session, country: str | None = None, servic
     if page < 1 or not 1 <= per_page <= 1000:
         raise InvalidInput("page must be ≥ 1 and per_page between 1 and 1000",
                            "page는 1 이상, per_page는 1~1000이어야 합니다")
-    now = now or datetime.now(UTC).replace(tzinfo=None)
+    now = _utc_naive(now)
     stmt = _filtered(country, service, stage, open_only, q, now)
     total = _count(session, stmt)
     rows = session.scalars(_ordered(stmt, sort, now).offset((page - 1) * per_page).limit(per_page)).all()
     srcs = _sources(session, [r.id for r in rows])
     return {"total": total, "page": page, "per_page": per_page,
-            "items": [summary(r, srcs[r.id]) for r in rows]}
+            "items": [summary(r, srcs[r.id], now) for r in rows]}
 
 
 def count_opportunities(*, session: Session, country: str | None = None, service: str | None = None,
                         stage: str | None = None, open_only: bool = False, q: str | None = None,
                         now: datetime | None = None) -> int:
     """How many opportunities search_opportunities would find with these filters (its `total`), without a page."""
-    now = now or datetime.now(UTC).replace(tzinfo=None)
+    now = _utc_naive(now)
     return _count(session, _filtered(country, service, stage, open_only, q, now))
 
 
@@ -142,7 +153,7 @@ def each_opportunity(*, session: Session, country: str | None = None, service: s
                      ) -> Iterator[dict[str, Any]]:
     """Every opportunity search_opportunities would list with these filters, in its order, in the list shape:
     one query read in chunks (paging by offset would sort the whole table again for every page)."""
-    now = now or datetime.now(UTC).replace(tzinfo=None)
+    now = _utc_naive(now)
     stmt = _ordered(_filtered(country, service, stage, open_only, q, now), sort, now)
     for part in session.scalars(stmt.execution_options(yield_per=chunk)).partitions():
         srcs = _sources(session, [r.id for r in part])

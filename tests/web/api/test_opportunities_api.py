@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from kscity.app import App
 from kscity.ingest import Accepted, read_file
 from kscity.services import ingest
 from kscity.services.ingest_worker import ReadJob, WorkerBatches
+from kscity.services.opportunities import search_opportunities
 from kscity.web.main import create_app
 
 
@@ -173,3 +176,30 @@ def test_imports_a_page_at_a_time(client: TestClient) -> None:
     assert [r["path"] for r in second.json()] == ["p0.json"]
     assert client.get("/api/imports", params={"page": 0}).status_code == 422
 
+
+
+def _tenders(deadlines: list[datetime]) -> bytes:
+    releases = [{"ocid": f"ocds-zz-dl{i}", "id": "1", "date": "2026-01-01T00:00:00Z", "tag": ["tender"],
+                 "tender": {"title": f"Smart street lighting {i}", "tenderPeriod": {"endDate": d.isoformat()}}}
+                for i, d in enumerate(deadlines)]
+    return json.dumps({"uri": "x", "publishedDate": "2026-01-01T00:00:00Z", "version": "1.1",
+                       "releases": releases}).encode()
+
+
+def test_open_tenders_say_how_many_days_are_left(client: TestClient, loaded_app: App) -> None:
+    noon = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    deadlines = [noon + timedelta(days=10), noon + timedelta(days=1), noon - timedelta(days=3)]
+    assert client.post("/api/imports", files=[("files", ("t.json", _tenders(deadlines), "application/json"))]
+                       ).status_code == 201
+    items = {o["ocid"]: o for o in client.get("/api/opportunities", params={"q": "lighting"}).json()["items"]}
+    assert [(items[f"ocds-zz-dl{i}"]["open"], items[f"ocds-zz-dl{i}"]["days_left"]) for i in range(3)] == [
+        (True, 10), (True, 1), (False, None)]
+    ko = client.get("/opportunities", params={"q": "lighting", "lang": "ko", "service": ""}).text
+    assert 'data-days-left="10">마감 10일 전' in ko and 'data-days-left="1">마감 1일 전' in ko and "마감됨" in ko
+    en = client.get("/opportunities", params={"q": "lighting", "lang": "en", "service": ""}).text
+    assert "10 days left" in en and ">1 day left" in en and ">Closed<" in en
+    detail = client.get("/opportunities/ocds-zz-dl0", params={"lang": "en"}).text
+    assert "10 days left" in detail
+    with loaded_app.read() as s:  # on the day of the deadline, before it: it closes today
+        today = search_opportunities(session=s, q="lighting", now=deadlines[1] - timedelta(hours=3))["items"]
+    assert {o["ocid"]: o["days_left"] for o in today}["ocds-zz-dl1"] == 0

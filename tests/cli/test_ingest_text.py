@@ -65,7 +65,9 @@ def test_imports_and_opportunities_text_in_korean(kscity: Run, cli_env: dict[str
     assert "적재" in kscity("imports", "list", env=ko_env).stdout
     ops = json.loads(kscity("opportunities", "--country", "PRT", "--format", "json").stdout)
     table = kscity("opportunities", "--country", "PRT", "--limit", "3", env=ko_env).stdout.splitlines()
-    assert table[0].split()[:4] == ["ocid", "국가", "서비스", "단계"]
+    assert table[0].split()[:4] == ["ocid", "국가", "서비스", "단계"] and table[0].split()[5] == "마감"
+    for row, o in zip(table[1:4], ops[:3], strict=True):  # each row's deadline, and whether it has passed
+        assert o["deadline"][:10] in row and ("마감됨" in row) == (o["open"] is False)
     assert len(table) == 5 and table[-1] == f"(전체 {len(ops):,}건, 3건 표시)"
     one = kscity("opportunity", ops[0]["ocid"], env=ko_env).stdout
     assert "서비스:" in one and "출처:" in one and "service:" not in one

@@ -54,14 +54,26 @@ def ingest_text(report: dict[str, Any], ko: bool, quiet: bool = False) -> str:
     return "\n".join(lines)
 
 
+def _closing(o: dict[str, Any], ko: bool) -> str:
+    """An opportunity's deadline and whether it is open: '2026-12-08 D-10', '2026-11-25 closed', or '-'."""
+    if not o.get("deadline"):
+        return "-"
+    day = o["deadline"][:10]
+    if o.get("open"):
+        return f"{day} D-{o['days_left']}" if o["days_left"] else f"{day} {'오늘 마감' if ko else 'today'}"
+    return f"{day} {'마감됨' if ko else 'closed'}"
+
+
 def opportunities_text(items: list[dict[str, Any]], total: int, ko: bool) -> str:
-    """Opportunities as a table: ocid, country, service, stage, value in USD, title; then how many in all."""
+    """Opportunities as a table: ocid, country, service, stage, value in USD, deadline, title; then how many in
+    all."""
     head = ("ocid", "국가" if ko else "cty", "서비스" if ko else "service", "단계" if ko else "stage",
-            "금액(USD)" if ko else "value (USD)", "제목" if ko else "title")
+            "금액(USD)" if ko else "value (USD)", "마감" if ko else "deadline", "제목" if ko else "title")
     lines = [f"{head[0]:<40} {pad(head[1], 4)} {pad(head[2], 15)} {pad(head[3], 10)} {pad(head[4], 14, right=True)} "
-             f"{head[5]}"]
+             f"{pad(head[5], 18)} {head[6]}"]
     lines += [f"{o['ocid'][:40]:<40} {o['country'] or '-':<4} {o['service']:<15} {o['stage']:<10} "
-              f"{'-' if o['value_usd'] is None else format(o['value_usd'], ',.0f'):>14} {o['title'][:60]}"
+              f"{'-' if o['value_usd'] is None else format(o['value_usd'], ',.0f'):>14} {pad(_closing(o, ko), 18)} "
+              f"{o['title'][:60]}"
               for o in items]
     lines.append(f"(전체 {total:,}건, {len(items):,}건 표시)" if ko else f"({total:,} in all, {len(items):,} shown)")
     return "\n".join(lines)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi.testclient import TestClient
+
+from kscity.app import App
+from kscity.services.countries import country_profile
+from kscity.services.ingest import ingest_paths
 
 
 def test_country_page_in_both_languages(client: TestClient) -> None:
@@ -55,3 +61,19 @@ def test_indicators_show_counts_whole_and_rates_with_a_decimal(client: TestClien
         assert f">{int(v):,}<" in page and f">{int(v):,}.0<" not in page
     rates = [i["value"] for i in indicators if i["value"] is not None and i["value"] < 100]
     assert rates and all(f">{v:,.1f}<" in page for v in rates)
+
+
+def test_the_pipeline_rows_lead_to_their_opportunities(client: TestClient, loaded_app: App,
+                                                        shared_data: Path) -> None:
+    ingest_paths(loaded_app, [shared_data / "ocds/ukraine"])
+    with loaded_app.read() as s:
+        pipeline = country_profile(session=s, query="UKR")["pipeline"]
+    page = client.get("/countries/UKR", params={"lang": "ko"}).text
+    assert f"사업 기회 {pipeline['opportunities']:,}건" in page
+    for row in pipeline["by_service"]:  # each service row links to that service's list, with its count
+        link = f'href="/opportunities?country=UKR&amp;service={row["service"]}"'
+        assert link in page
+        listed = client.get("/api/opportunities", params={"country": "UKR", "service": row["service"]}).json()
+        assert listed["total"] == row["count"]
+    for row in pipeline["by_stage"]:
+        assert f'href="/opportunities?country=UKR&amp;service=&amp;stage={row["stage"]}"' in page

@@ -31,8 +31,8 @@ def test_ingest_text_counts_match_the_report_in_both_languages(kscity: Run, cli_
     en = kscity("ingest", str(folder))
     assert en.returncode == 0, en.stderr
     lines = en.stdout.strip().splitlines()
-    assert any("empty.json: empty, 0 ingested, 1 quarantined" in x for x in lines)
-    assert any("good.json:" in x and "ingested" in x for x in lines)
+    assert any("empty.json: empty file, 0 ingested, 1 quarantined" in x for x in lines)
+    assert any("good.json: OCDS release package in a JSON list, " in x and "ingested" in x for x in lines)
     assert any("the file is empty" in x for x in lines)
     listed = json.loads(kscity("imports", "list", "--format", "json").stdout)
     ingested = sum(r["ingested"] for r in listed)
@@ -47,7 +47,7 @@ def test_ingest_text_counts_match_the_report_in_both_languages(kscity: Run, cli_
     assert ko.returncode == 0, ko.stderr
     lines = ko.stdout.strip().splitlines()
     assert not any("good.json" in x for x in lines)
-    assert any("empty.json: empty, 적재 0건, 격리 1건" in x for x in lines)
+    assert any("empty.json: 빈 파일, 적재 0건, 격리 1건" in x for x in lines)  # the format named in Korean too
     assert any("파일이 비어 있습니다" in x for x in lines) and "the file is empty" not in ko.stdout
     assert lines[-1].startswith(f"파일 2개: 적재 0건, 격리 1건, 중복 {ingested:,}건; 오류가 있는 파일 1개")
 

@@ -24,6 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
+from kscity.ingest.format_names import format_text
 from kscity.ingest.positions import position_text
 from kscity.web import i18n
 from kscity.web.i18n.formatting import Number
@@ -100,6 +101,11 @@ def _position_filter(context: jinja2.runtime.Context, position: str | None) -> s
 
 
 @jinja2.pass_context
+def _format_filter(context: jinja2.runtime.Context, fmt: str | None) -> str:
+    return format_text(fmt or "unknown", _context_locale(context))
+
+
+@jinja2.pass_context
 def _language_filter(context: jinja2.runtime.Context, code: str | None) -> str:
     return i18n.format_language(code, _context_locale(context))
 
@@ -123,7 +129,7 @@ def _build_environment() -> jinja2.Environment:
     )
     env.policies["ext.i18n.trimmed"] = True  # matches `trimmed = true` in i18n/babel.cfg
     env.filters.update(money=_money_filter, number=_number_filter, percent=_percent_filter, date=_date_filter,
-                       language=_language_filter, position=_position_filter)
+                       language=_language_filter, position=_position_filter, file_format=_format_filter)
     env.globals.update(static_url=static_url, SUPPORTED_LOCALES=i18n.SUPPORTED)
     return env
 

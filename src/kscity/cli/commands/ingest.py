@@ -26,10 +26,18 @@ def _message(error: dict[str, Any], ko: bool) -> str:
     return str(error.get("message_ko") or error["message"]) if ko else str(error["message"])
 
 
+def _format(fmt: str | None, ko: bool) -> str:
+    """A file's format in the reader's language (ingest.format_names)."""
+    from kscity.ingest.format_names import format_text  # not at start-up: kscity.ingest loads the whole reader
+
+    return format_text(fmt or "unknown", "ko" if ko else "en")
+
+
 def _counts(f: dict[str, Any], ko: bool) -> str:
     if ko:
-        return f"{f['format']}, 적재 {f['ingested']:,}건, 격리 {f['quarantined']:,}건, 중복 {f['duplicates']:,}건"
-    return (f"{f['format']}, {f['ingested']:,} ingested, {f['quarantined']:,} quarantined, "
+        return (f"{_format(f['format'], ko)}, 적재 {f['ingested']:,}건, 격리 {f['quarantined']:,}건, "
+                f"중복 {f['duplicates']:,}건")
+    return (f"{_format(f['format'], ko)}, {f['ingested']:,} ingested, {f['quarantined']:,} quarantined, "
             f"{f['duplicates']:,} duplicates")
 
 
@@ -121,7 +129,7 @@ def imports_text(found: dict[str, Any], ko: bool) -> str:
     if not rows:
         return "가져온 파일이 없습니다." if ko else "No imported files yet."
     ok, bad, dup = ("적재", "격리", "중복") if ko else ("ok", "bad", "dup")
-    lines = [f"{r['id']:>5} {_status_name(r, ko):<11} {r['format']:<22} {r['ingested']:>6} {ok} "
+    lines = [f"{r['id']:>5} {pad(_status_name(r, ko), 11)} {pad(_format(r['format'], ko), 26)} {r['ingested']:>6} {ok} "
              f"{r['quarantined']:>5} {bad} {r['duplicates']:>5} {dup}  {r['path']}" for r in rows]
     first = (found["page"] - 1) * found["per_page"] + 1
     last, total, more = first + len(rows) - 1, found["total"], found["page"] < found["pages"]

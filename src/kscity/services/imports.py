@@ -45,7 +45,7 @@ def _has_problems(running: set[int]) -> ColumnElement[bool]:
 
 
 def page_of_imports(*, session: Session, page: int = 1, per_page: int = PER_PAGE, problems: bool = False,
-                 clamp: bool = False) -> dict[str, Any]:
+                    clamp: bool = False) -> dict[str, Any]:
     """A page of import files with their counts, newest first, and the totals of all files; `problems`: only those
     with quarantined items, file errors or an interrupted import (a folder of 681 files hides its three broken
     ones). `total` is how many files the filter matches, `pages` how many pages they fill; `clamp`: a page past
@@ -68,8 +68,7 @@ def running_imports(*, session: Session) -> list[dict[str, Any]]:
     running = _running(session)
     rows = session.scalars(select(ImportFileRow).where(ImportFileRow.id.in_(running or [-1]))
                            .order_by(ImportFileRow.id.desc()))
-    return [_import(r, running) | {"progress_at": r.progress_at.isoformat() if r.progress_at else None}
-            for r in rows]
+    return [_import(r, running) for r in rows]
 
 
 def _totals(session: Session, running: set[int]) -> dict[str, int]:

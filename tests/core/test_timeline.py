@@ -26,6 +26,7 @@ def test_days_of_ocds_dates() -> None:
 
 def test_a_release_tells_its_tender_awards_contracts_and_milestones() -> None:
     release = {
+        "date": "2020-01-02T08:00:00+09:00",  # 23:00 UTC the day before: the publisher's day is the one shown
         "planning": {"milestones": [{"title": "Feasibility study", "dueDate": "2019-11-01T00:00:00Z"},
                                     {"title": "No date"}]},
         "tender": {"enquiryPeriod": {"endDate": "2020-01-10T12:00:00+09:00"},
@@ -38,7 +39,7 @@ def test_a_release_tells_its_tender_awards_contracts_and_milestones() -> None:
                        "implementation": {"milestones": [{"title": "Half the lights", "dateMet": "2021-01-20"}]}},
                       {"title": "Lot 2", "dateSigned": "2020-03-05", "status": "cancelled"}],
     }
-    events = notice_events("ocds:r1", _notice(published=datetime(2020, 1, 2), stage="tender"), release)
+    events = notice_events("ocds:r1", _notice(published=datetime(2020, 1, 1, 23), stage="tender"), release)
     assert [(e.day, e.kind, e.detail) for e in timeline(events)] == [
         ("2019-11-01", "milestone", "Feasibility study"),
         ("2020-01-02", "published", "tender"),
@@ -56,10 +57,12 @@ def test_a_release_tells_its_tender_awards_contracts_and_milestones() -> None:
 
 def test_a_compiled_release_was_never_published_and_bad_shapes_are_skipped() -> None:
     notice = _notice(published=datetime(2020, 5, 1), stage="award", tender_deadline=datetime(2020, 4, 1, 17))
-    compiled = notice_events("ocds:c", notice, {"awards": "none", "contracts": [None, {"period": []}],
-                                                "tender": ["not", "a", "map"]}, compiled=True)
-    assert [(e.day, e.kind) for e in compiled] == [("2020-04-01", "tender_deadline")]
-    assert [e.kind for e in notice_events("ted:1", notice)] == ["published", "tender_deadline"]  # a TED notice
+    compiled = notice_events("ocds:c", notice, {"date": "2020-05-01", "awards": "none", "tender": ["not", "a", "map"],
+                                                "contracts": [None, {"period": [], "dateSigned": "2020-02-30"}]},
+                             compiled=True)
+    assert compiled == []
+    ted = notice_events("ted:1", notice)  # a TED notice: its days from its Notice
+    assert [(e.day, e.kind) for e in ted] == [("2020-05-01", "published"), ("2020-04-01", "tender_deadline")]
 
 
 def test_the_first_notice_to_tell_an_event_keeps_it() -> None:

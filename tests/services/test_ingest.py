@@ -147,6 +147,18 @@ def test_a_ted_notice_and_its_eforms_twin_share_one_timeline(loaded_app: App, sh
     assert [e["date"] for e in d["timeline"] if e["kind"] == "tender_deadline"] == [d["deadline"][:10]]
 
 
+def test_times_with_offsets_are_kept_in_utc_on_every_backend(loaded_app: App, tmp_path: Path) -> None:
+    f = tmp_path / "offsets.json"
+    f.write_bytes(orjson.dumps({"ocid": "ocds-zz-tz", "id": "1", "date": "2024-01-02T08:00:00+09:00",
+                                "tender": {"title": "CCTV", "tenderPeriod": {"endDate": "2024-02-01T17:30:00-03:00"}}}))
+    ingest_paths(loaded_app, [f])
+    with loaded_app.read() as s:
+        d = opportunity_detail(session=s, ocid="ocds-zz-tz")
+    assert (d["published"], d["deadline"]) == ("2024-01-01T23:00:00", "2024-02-01T20:30:00")
+    assert [(e["date"], e["kind"]) for e in d["timeline"]] == [("2024-01-02", "published"),  # the publisher's day
+                                                             ("2024-02-01", "tender_deadline")]
+
+
 def test_a_timeline_of_many_notices_says_it_read_only_the_first(loaded_app: App, shared_data: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     files = sorted((shared_data / "ocds/paraguay/sample/releases").glob("*275348*.json"))

@@ -102,11 +102,16 @@ def _release_dates(release: Mapping[str, Any]) -> Iterable[tuple[Any, str, str]]
 def notice_events(source: str, notice: Notice, release: Mapping[str, Any] | None = None,
                   compiled: bool = False) -> list[Event]:
     """The events one notice tells: its publication (not for a compiled release, which no one published as
-    such), its tender's opening and deadline, and, for an OCDS release, its awards, contracts and milestones."""
-    found: list[tuple[Any, str, str]] = [] if compiled else [(notice.published, "published", notice.stage)]
-    found += [(notice.tender_start, "tender_opens", ""), (notice.tender_deadline, "tender_deadline", "")]
+    such), its tender's opening and deadline, and, for an OCDS release, its awards, contracts and milestones. An
+    OCDS release's days are read from the release as published (the publisher's own day: the Notice keeps its
+    times in UTC, which can be the day before or after); a TED notice's from its Notice."""
+    found: list[tuple[Any, str, str]]
     if release is not None:
+        found = [] if compiled else [(release.get("date"), "published", notice.stage)]
         found += _release_dates(release)
+    else:
+        found = [(notice.published, "published", notice.stage), (notice.tender_start, "tender_opens", ""),
+                 (notice.tender_deadline, "tender_deadline", "")]
     return [Event(day, kind, detail, source) for when, kind, detail in found if (day := day_of(when))]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -39,12 +39,16 @@ def is_currency(code: object) -> bool:
 
 
 def parse_datetime(value: str) -> datetime | None:
-    """An ISO 8601 date or date-time ('2017-05-27', '2014-12-17T16:44:56Z', with offsets); None if not ISO."""
+    """An ISO 8601 date or date-time ('2017-05-27', '2014-12-17T16:44:56Z', with offsets); None if not ISO. A time
+    with an offset comes back in UTC without one, as the store keeps times: a database column without a time zone
+    would otherwise keep the publisher's wall-clock time on SQLite and the UTC time on PostgreSQL (12:00+01:00 was
+    12:00 on one and 11:00 on the other)."""
     text = value.strip()
     if len(text) < 10 or text[4] != "-" or text[7] != "-":
         return None  # fromisoformat in 3.11 also takes '20180507', which OCDS does not allow
     try:
-        return datetime.fromisoformat(text.replace("z", "Z"))
+        parsed = datetime.fromisoformat(text.replace("z", "Z"))
+        return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
     except ValueError:
         try:
             return datetime.combine(date.fromisoformat(text[:10]), datetime.min.time()) if len(text) == 10 else None

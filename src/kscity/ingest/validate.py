@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from jsonschema import Draft4Validator
 from jsonschema.exceptions import ValidationError
 
 from kscity.ingest.items import ReadError
+from kscity.model.times import utc_naive
 
 _DATE_KEYS_SUFFIX = ("Date", "date")
 
@@ -47,8 +48,7 @@ def parse_datetime(value: str) -> datetime | None:
     if len(text) < 10 or text[4] != "-" or text[7] != "-":
         return None  # fromisoformat in 3.11 also takes '20180507', which OCDS does not allow
     try:
-        parsed = datetime.fromisoformat(text.replace("z", "Z"))
-        return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
+        return utc_naive(datetime.fromisoformat(text.replace("z", "Z")))
     except ValueError:
         try:
             return datetime.combine(date.fromisoformat(text[:10]), datetime.min.time()) if len(text) == 10 else None

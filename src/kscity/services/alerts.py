@@ -27,6 +27,7 @@ from kscity.core.alerts import AlertHit, AlertMatcher, AlertProfile, atom_feed, 
 from kscity.core.match import Opportunity
 from kscity.errors import InvalidInput, NotFound
 from kscity.model.opportunity import Classification, ItemCode, Notice, SourceRef
+from kscity.model.times import utc_naive
 from kscity.settings import Settings
 from kscity.store.queries.alerts import add_deliveries, delivered_pairs
 from kscity.store.tables.alerts import AlertDeliveryRow, AlertProfileRow
@@ -59,7 +60,7 @@ def smtp_config_from(settings: Settings) -> SmtpConfig | None:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return utc_naive()
 
 
 def _profile(row: AlertProfileRow) -> AlertProfile:

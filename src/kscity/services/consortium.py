@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from kscity.core.consortium import Consortium, Constraints, Need, best_consortia, candidate_from_company, parse_need
 from kscity.core.consortium import needs_from_classification as default_needs
 from kscity.errors import InvalidInput, NotFound
+from kscity.model.times import utc_naive
 from kscity.services.matching import firm_index, firm_scores
 from kscity.store.tables.consortium import ConsortiumDraftRow
 from kscity.store.tables.reference import ServiceRow, SubSolutionRow
@@ -107,7 +108,7 @@ def save_draft(*, session: Session, proposal: dict[str, Any], rank: int = 1, nam
     row = ConsortiumDraftRow(ocid=proposal["ocid"], title=proposal.get("title") or "", name=name[:200], notes=notes,
                              needs=list(proposal["needs"]), constraints=dict(proposal.get("constraints") or {}),
                              members=team["members"], score=team["score"], status=team["status"], gap=team["gap"],
-                             created_at=now or datetime.now(UTC).replace(tzinfo=None))
+                             created_at=utc_naive(now))
     session.add(row)
     session.flush()
     return row.id

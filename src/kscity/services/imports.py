@@ -7,7 +7,6 @@ import of the same file has completed it; an import still running is not a probl
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from math import ceil
 from typing import Any
 
@@ -15,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from kscity.errors import NotFound
+from kscity.model.times import utc_naive
 from kscity.services.import_runner import runner_alive
 from kscity.store.tables.pipeline import ImportFileRow, QuarantineRow, QuarantineSeenRow
 
@@ -31,7 +31,7 @@ INTERRUPTED_HINT = ("This import stopped before the end of the file (its process
 
 def _running(session: Session) -> set[int]:
     """The imports marked running whose process still runs them (few rows: only unfinished imports)."""
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = utc_naive()
     rows = session.execute(select(ImportFileRow.id, ImportFileRow.runner, ImportFileRow.progress_at)
                            .where(ImportFileRow.status == "running"))
     return {i for i, runner, at in rows if runner_alive(runner, at, now)}

@@ -10,7 +10,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from kscity.app import App
 from kscity.errors import InvalidInput
 from kscity.ingest import Limits, Rejected
 from kscity.ingest.positions import position_ko
+from kscity.model.times import utc_naive
 from kscity.services.import_runner import runner_alive, this_runner
 from kscity.services.ingest_ready import Ready
 from kscity.services.ingest_worker import Batches, LocalBatches, ReadJob, WorkerBatches, bulk_gc
@@ -76,7 +77,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return utc_naive()
 
 
 def _size(path: Path) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import Select, case, func, select
@@ -13,6 +13,7 @@ from kscity.core.timeline import Event, day_of, notice_events, timeline
 from kscity.errors import InvalidInput, NotFound
 from kscity.model.opportunity import NOT_SMART_CITY
 from kscity.model.serialize import notice_from_json
+from kscity.model.times import utc_naive
 from kscity.services.evidence_text import SAME_NUMBER
 from kscity.store.tables.pipeline import NoticeLinkRow, OpportunityRow, ReleaseRow
 from kscity.store.tables.reference import ServiceRow, SubSolutionRow
@@ -53,16 +54,10 @@ def _sources(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]
     return out
 
 
-def _utc_naive(now: datetime | None) -> datetime:
-    """`now` as the store keeps times (UTC, without an offset); the clock's when not given."""
-    now = now or datetime.now(UTC)
-    return now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
-
-
 def summary(o: OpportunityRow, sources: list[dict[str, Any]], now: datetime | None = None) -> dict[str, Any]:
     """The list shape of an opportunity. `open`: its tender deadline is ahead (None: no deadline known);
     `days_left`: calendar days from today to the deadline, while it is open (0: it closes today)."""
-    now = _utc_naive(now)
+    now = utc_naive(now)
     deadline = o.tender_deadline
     is_open = None if deadline is None else deadline >= now
     return {
@@ -107,7 +102,7 @@ def search_opportunities(*, session: Session, country: str | None = None, servic
     if page < 1 or not 1 <= per_page <= 1000:
         raise InvalidInput("page must be ≥ 1 and per_page between 1 and 1000",
                            "page는 1 이상, per_page는 1~1000이어야 합니다")
-    now = _utc_naive(now)
+    now = utc_naive(now)
     stmt = _filtered(country, service, stage, open_only, q, now)
     total = _count(session, stmt)
     rows = session.scalars(_ordered(stmt, sort, now).offset((page - 1) * per_page).limit(per_page)).all()
@@ -120,7 +115,7 @@ def count_opportunities(*, session: Session, country: str | None = None, service
                         stage: str | None = None, open_only: bool = False, q: str | None = None,
                         now: datetime | None = None) -> int:
     """How many opportunities search_opportunities would find with these filters (its `total`), without a page."""
-    now = _utc_naive(now)
+    now = utc_naive(now)
     return _count(session, _filtered(country, service, stage, open_only, q, now))
 
 
@@ -153,7 +148,7 @@ def each_opportunity(*, session: Session, country: str | None = None, service: s
                      ) -> Iterator[dict[str, Any]]:
     """Every opportunity search_opportunities would list with these filters, in its order, in the list shape:
     one query read in chunks (paging by offset would sort the whole table again for every page)."""
-    now = _utc_naive(now)
+    now = utc_naive(now)
     stmt = _ordered(_filtered(country, service, stage, open_only, q, now), sort, now)
     for part in session.scalars(stmt.execution_options(yield_per=chunk)).partitions():
         srcs = _sources(session, [r.id for r in part])

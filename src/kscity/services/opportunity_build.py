@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, cast
 
 import orjson
@@ -22,6 +22,7 @@ from kscity.core.dedupe import DEFAULT_THRESHOLD, NoticeFeatures, blocking_keys,
 from kscity.ingest import compile_folding, compiles_to_itself, notice_from_release, release_order
 from kscity.model.opportunity import Classification, Notice
 from kscity.model.serialize import notice_from_json_text, notice_json, parts_json
+from kscity.model.times import utc_naive
 from kscity.store.bulk import insert_many
 from kscity.store.chunks import in_chunks
 from kscity.store.packed import pack, unpack
@@ -448,7 +449,7 @@ def _classes(views: dict[int, Notice], known: dict[int, LoneAhead]) -> list[Clas
 
 def _write(session: Session, batch: _Batch, views: dict[int, Notice], classes: list[Classification],
            ahead: dict[int, LoneAhead]) -> None:
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = utc_naive()
     values = {opp_id: _opportunity_values(v, c, now, ahead[opp_id].parts if opp_id in ahead else None)
               for (opp_id, v), c in zip(views.items(), classes, strict=True)}
     real_id: dict[int, int] = {}

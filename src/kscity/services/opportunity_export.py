@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from openpyxl import Workbook
@@ -13,6 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from sqlalchemy.orm import Session
 
 from kscity.errors import InvalidInput
+from kscity.model.times import utc_naive
 from kscity.services.opportunities import (
     STAGE_NAMES,
     SortKey,
@@ -58,7 +59,7 @@ def export_opportunities(*, session: Session, fmt: ExportFormat, lang: str = "ko
     filters: dict[str, Any] = {"country": country, "service": service, "stage": stage, "open_only": open_only,
                                "q": q}
     header = [ko_name if ko else en for en, ko_name in COLUMNS]
-    now = datetime.now(UTC).replace(tzinfo=None)  # one instant for the count and the rows ("open" depends on it)
+    now = utc_naive()  # one instant for the count and the rows ("open" depends on it)
     total = count_opportunities(session=session, now=now, **filters)
     if total > MAX_ROWS:  # before any sheet is begun
         raise InvalidInput(

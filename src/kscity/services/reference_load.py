@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from kscity.model.times import utc_naive
 from kscity.reference import files as ref
 from kscity.store.tables.reference import (
     ArchetypeRow,
@@ -154,7 +154,7 @@ def load_reference(*, session: Session, directory: Path | None = None) -> list[F
             continue
         rows = _write(session, group, data)
         session.flush()
-        now = datetime.now(UTC).replace(tzinfo=None)
+        now = utc_naive()
         if prior is None:
             session.add(ReferenceLoadRow(file=group, sha256=digest, rows=rows, loaded_at=now))
         else:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from kscity.core import roadmap
 from kscity.errors import InvalidInput, NotFound
+from kscity.model.times import utc_naive
 from kscity.reference.files import load_owners, load_strategies, load_tasks
 from kscity.store.queries import tasks as q
 from kscity.store.tables.reference import PlanTaskRow
@@ -160,7 +161,7 @@ def update_task(*, session: Session, number: int, status: str, note: str | None 
         row.note = note.strip()
     stamp = now or datetime.now(UTC)
     # Stored naive in UTC: the column has no time zone on either backend.
-    row.updated_at = stamp.astimezone(UTC).replace(tzinfo=None) if stamp.tzinfo else stamp
+    row.updated_at = utc_naive(stamp)
     session.flush()
     return _as_dict(row, stamp.date())
 

@@ -69,6 +69,7 @@ def test_running_interrupted_and_resumed(loaded_app: App, tmp_path: Path) -> Non
     assert {r["status_name"]["ko"] for r in found["imports"]} == {STATUS_NAMES["interrupted"][1]}
     with loaded_app.read() as s:
         assert [r["id"] for r in running_imports(session=s)] == [live]  # only the one whose process runs
+    assert [r["id"] for r in found["running"]] == [live]  # the same, from the page's one look at the processes
     done = ingest_paths(loaded_app, [good])["files"][0]["import_id"]
     with loaded_app.read() as s:
         rows = {r["id"]: r for r in _list(s)}

@@ -49,8 +49,8 @@ def page_of_imports(*, session: Session, page: int = 1, per_page: int = PER_PAGE
     """A page of import files with their counts, newest first, and the totals of all files; `problems`: only those
     with quarantined items, file errors or an interrupted import (a folder of 681 files hides its three broken
     ones). `total` is how many files the filter matches, `pages` how many pages they fill; `clamp`: a page past
-    the last is the last (a page of people's links), not an empty one (the API's). Which imports still run is
-    asked once (the process table), for the list and the totals alike."""
+    the last is the last (a page of people's links), not an empty one (the API's); `running`: the imports running
+    now (running_imports). Which imports still run is asked once (the process table), for all of these."""
     running = _running(session)
     totals = _totals(session, running)
     total = totals["with_problems"] if problems else totals["files"]
@@ -59,15 +59,19 @@ def page_of_imports(*, session: Session, page: int = 1, per_page: int = PER_PAGE
     stmt = select(ImportFileRow).order_by(ImportFileRow.id.desc()).limit(per_page).offset((page - 1) * per_page)
     rows = session.scalars(stmt.where(_has_problems(running)) if problems else stmt).all()
     return {"imports": [_import(r, running) for r in rows], "totals": totals, "total": total, "page": page,
-            "pages": pages, "per_page": per_page}
+            "pages": pages, "per_page": per_page, "running": _running_rows(session, running)}
 
 
 def running_imports(*, session: Session) -> list[dict[str, Any]]:
     """The imports running now (their process alive), newest first, with their counts so far: each committed
     batch updates them, so an officer who started a large upload sees it advance."""
-    running = _running(session)
-    rows = session.scalars(select(ImportFileRow).where(ImportFileRow.id.in_(running or [-1]))
-                           .order_by(ImportFileRow.id.desc()))
+    return _running_rows(session, _running(session))
+
+
+def _running_rows(session: Session, running: set[int]) -> list[dict[str, Any]]:
+    if not running:
+        return []
+    rows = session.scalars(select(ImportFileRow).where(ImportFileRow.id.in_(running)).order_by(ImportFileRow.id.desc()))
     return [_import(r, running) for r in rows]
 
 

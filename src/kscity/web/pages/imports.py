@@ -18,8 +18,7 @@ router = APIRouter(include_in_schema=False)
 
 def _imports_context(session: Session, problems: bool, page: int) -> dict[str, Any]:
     found = page_of_imports(session=session, page=page, problems=problems, clamp=True)
-    return {**found, "problems": problems, "base_url": "/imports?problems=true" if problems else "/imports",
-            "running": running_imports(session=session)}
+    return {**found, "problems": problems, "base_url": "/imports?problems=true" if problems else "/imports"}
 
 
 @router.get("/imports", response_class=HTMLResponse)

@@ -16,15 +16,15 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, get_args
 
-from kscity.model.opportunity import Notice
+from kscity.model.opportunity import Notice, Stage
 
 # the procurement's own order: events of one day are shown in it
 KINDS = ("milestone", "published", "enquiries_close", "tender_opens", "tender_deadline", "award", "contract_signed",
          "contract_start", "contract_end")
 _ORDER = {k: i for i, k in enumerate(KINDS)}
-_STAGES = {s: i for i, s in enumerate(("planning", "tender", "award", "contract"))}
+_STAGES = {s: i for i, s in enumerate(get_args(Stage))}  # a day's publications in the procurement's order
 _DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DROPPED = {"cancelled", "unsuccessful"}  # awards and contracts that did not happen (OCDS status codelists)
 

@@ -34,6 +34,7 @@ from kscity.services.opportunity_build import (
     table_of,
 )
 from kscity.store.bulk import insert_many
+from kscity.store.checkpoints import checkpoints_aside
 from kscity.store.chunks import in_chunks
 from kscity.store.tables.pipeline import ImportFileRow, QuarantineRow, QuarantineSeenRow, ReleaseRow
 
@@ -258,7 +259,7 @@ def ingest_paths(kapp: App, paths: Iterable[str | Path], *, source: str | None =
         fx = FxTable.load(session)
     cache = LinkCache()
     worker = kapp.settings.ingest_worker
-    with bulk_gc():
+    with bulk_gc(), checkpoints_aside(kapp.engine):
         reports = [ingest_file(kapp, f, source=source, schema_path=schema_path, fx=fx, limits=limits,
                                mapping_path=mapping_path, progress=progress, cache=cache, worker=worker,
                                name=(names or {}).get(f))

@@ -1,0 +1,91 @@
+"""While ingest writes, a thread checkpoints SQLite's log: the writer's connections skip the automatic checkpoint,
+the log still reaches the database file, and everything is as before once the last user leaves."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, text
+
+from kscity.app import make_engine
+from kscity.store.checkpoints import checkpoints_aside
+
+
+def _auto_pages(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("PRAGMA wal_autocheckpoint")).scalar_one())
+
+
+def _write(engine: Engine, rows: int) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, body BLOB)"))
+        conn.execute(text("INSERT INTO t (body) VALUES (randomblob(4000))"), [{}] * rows)
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_the_log_reaches_the_database_file_while_the_writer_skips_checkpoints(tmp_path: Path) -> None:
+    db = tmp_path / "k.db"
+    engine = make_engine(f"sqlite:///{db}")
+    _write(engine, 1)
+    start = db.stat().st_size
+    with checkpoints_aside(engine):
+        assert _auto_pages(engine) == 0
+        # 2,000 pages: past the automatic threshold (1,000), which the writer's commit would have checkpointed
+        _write(engine, 2000)
+        assert _wait_for(lambda: db.stat().st_size > start + 2000 * 4000), "the thread copied the log"
+    assert _auto_pages(engine) == 1000
+    assert not any(t.name == "kscity-checkpoint" for t in threading.enumerate())
+    check = sqlite3.connect(db)
+    assert check.execute("SELECT count(*) FROM t").fetchone() == (2001,)
+    busy, log, done = check.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert busy == 0 and log == done  # nothing left behind in the log
+    check.close()
+    engine.dispose()
+
+
+def test_without_it_the_writer_would_not_have_copied_the_log(tmp_path: Path) -> None:
+    """The test above shows the thread's work, not SQLite's own: with automatic checkpoints off and no thread,
+    the database file stays as it was."""
+    db = tmp_path / "k.db"
+    engine = make_engine(f"sqlite:///{db}")
+    _write(engine, 1)
+    start = db.stat().st_size
+    with engine.begin() as conn:
+        conn.execute(text("PRAGMA wal_autocheckpoint=0"))
+        conn.execute(text("INSERT INTO t (body) VALUES (randomblob(4000))"), [{}] * 2000)
+    time.sleep(0.5)
+    assert db.stat().st_size == start
+    engine.dispose()
+
+
+def test_nested_and_concurrent_uses_share_one_thread(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'k.db'}")
+
+    def threads() -> int:
+        return sum(t.name == "kscity-checkpoint" for t in threading.enumerate())
+
+    with checkpoints_aside(engine):
+        with checkpoints_aside(engine):
+            assert threads() == 1 and _auto_pages(engine) == 0
+        assert threads() == 1 and _auto_pages(engine) == 0, "the outer use still runs"
+    assert threads() == 0 and _auto_pages(engine) == 1000
+    engine.dispose()
+
+
+def test_other_databases_are_left_alone(tmp_path: Path) -> None:
+    for url in ("postgresql+psycopg://nobody@127.0.0.1:1/none", "sqlite://"):
+        engine = create_engine(url)
+        with checkpoints_aside(engine):  # connects to nothing, starts nothing
+            assert not any(t.name == "kscity-checkpoint" for t in threading.enumerate())

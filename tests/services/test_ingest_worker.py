@@ -6,6 +6,7 @@ import os
 import pickle
 import signal
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +146,7 @@ def test_views_worked_out_ahead_are_those_the_build_works_out(kapp: App, shared_
 
     from kscity.services import ingest_worker
 
-    monkeypatch.setattr(ingest_worker, "classified", lambda batch: batch)
+    monkeypatch.setattr(ingest_worker, "worked_ahead", lambda batch: batch)
     plain = App(Settings(database_url=f"sqlite:///{tmp_path / 'plain.db'}"))
     upgrade(plain.engine)
     ingest_file(plain, path, worker=False)
@@ -202,3 +203,17 @@ def test_a_message_that_cannot_be_read_is_replaced_by_reading_here(big_file: Pat
     assert "could not be read" in worker.fell_back and "invalid load key" in worker.fell_back
     assert _items(got) == expected
     assert worker.summary.accepted == 1500
+
+
+def test_the_worker_works_ahead_only_while_the_store_is_behind(big_file: Path) -> None:
+    """The first chunk goes while nothing waits (the storing side is ahead: it works the chunk out itself); once
+    the storing side has let half the queue wait, the chunks come worked ahead."""
+    worker = WorkerBatches(ReadJob(big_file, None, None, FxTable({}), None, None, 500))
+    deadline = time.monotonic() + 120
+    while worker.waiting < 17 and time.monotonic() < deadline:  # the format, 15 chunks, the summary; none taken
+        time.sleep(0.05)
+    assert worker.waiting == 17
+    items = [i for batch in worker for i in batch if isinstance(i, Ready) and i.self_compiled]
+    first, last = items[:100], items[-100:]  # a chunk each; the last read when 12-14 waited (the pipe holds two)
+    assert len(items) > 1000 and all(i.lone is None and i.features is None for i in first)
+    assert all(i.lone is not None and i.features is not None for i in last)

@@ -23,7 +23,7 @@ from kscity.model.serialize import (
     notice_json,
     parts_json,
 )
-from kscity.services.ingest_ready import Ready, classified, ready
+from kscity.services.ingest_ready import Ready, ready, worked_ahead
 from tests.services.test_ingest_fast_paths import shared_notices
 
 _text = st.text(max_size=40)
@@ -88,7 +88,7 @@ def test_a_text_msgspec_refuses_is_read_by_the_lenient_reader() -> None:
 def test_items_sent_to_the_storing_process_arrive_equal(shared_data: Path) -> None:
     batch = [ready(i) for p in sorted((shared_data / "ocds" / "portugal").glob("*.json"))[:2]
              for i in read_file(p) if isinstance(i, Accepted)]
-    sent = [i for i in classified(list(batch)) if isinstance(i, Ready)]
+    sent = [i for i in worked_ahead(list(batch)) if isinstance(i, Ready)]
     assert len(sent) > 20 and any(i.notice.documents for i in sent) and any(i.features for i in sent)
     got = pickle.loads(pickle.dumps(sent, protocol=pickle.HIGHEST_PROTOCOL))
     assert got == sent

@@ -36,9 +36,10 @@ class Ready:
     payload_packed: bytes  # the release as upgraded to OCDS 1.1, or the notice's source fields: JSON, packed
     notice_packed: bytes  # notice_json(notice), packed, as the release and link tables keep it
     self_compiled: bool  # a lone OCDS release whose compiled release says what it says (compiles_to_itself)
-    # for a self-compiled release only: the build uses them only when the release's own notice is its ocid's
-    features: NoticeFeatures | None  # features_of(notice), for linkage
-    lone: LoneAhead | None = None  # lone_view(notice), the view it gets if it stays alone, worked out ahead
+    # for a self-compiled release only, when worked out ahead (worked_ahead); the build uses them only when the
+    # release's own notice is its ocid's, and works them out itself when they are None
+    features: NoticeFeatures | None = None  # features_of(notice), for linkage
+    lone: LoneAhead | None = None  # lone_view(notice), the view it gets if it stays alone
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled (to the storing process) without its Notice, which is read back from `notice_packed`: pickle
@@ -82,20 +83,25 @@ def release_key(item: Accepted) -> str:
 
 
 def ready(item: Accepted) -> Ready:
-    """The item as the store takes it (its lone view is classified per batch: `classified`)."""
+    """The item as the store takes it (what the store could also work out itself is left to `worked_ahead`)."""
     kind = item_kind(item)
     self_compiled = kind == "ocds" and compiles_to_itself(item.payload)
     return Ready(item.ocid, release_key(item), item.release_id, item.content_hash, item.notice.source.source, kind,
                  item.position, item.notice, pack(item.payload_json or json_bytes(item.payload)),
-                 pack(notice_json(item.notice)),
-                 self_compiled, features_of(item.notice) if self_compiled else None)
+                 pack(notice_json(item.notice)), self_compiled)
 
 
-def classified(batch: list[Ready | Rejected]) -> list[Ready | Rejected]:
-    """A batch with the lone views of its self-compiled releases worked out (only their own notice can be the
-    compiled one), classified in one classifier call. Items are made ready one by one as they are read (the
-    release objects are let go at once: 500 of them held for a batch cost 40 MB), and classified per batch."""
-    todo = [i for i in batch if isinstance(i, Ready) and i.self_compiled]
+def worked_ahead(batch: list[Ready | Rejected]) -> list[Ready | Rejected]:
+    """A batch with its self-compiled releases' linkage features and lone views worked out (only their own notice
+    can be the compiled one), the views classified in one classifier call. The store works out what an item
+    lacks itself, the same way (services.opportunity_build), so the reading process does this only while it is
+    ahead of the storing one (services.ingest_worker): the two then share the work whichever is the slower.
+    Items are made ready one by one as they are read (the release objects are let go at once: 500 of them held
+    for a batch cost 40 MB), and worked ahead per batch."""
+    todo = [i for i in batch if isinstance(i, Ready) and i.self_compiled and i.lone is None]
+    if not todo:
+        return batch
     classes = iter(classify_many([lone_view(i.notice) for i in todo]))
-    return [replace(i, lone=lone_ahead(i.notice, next(classes))) if isinstance(i, Ready) and i.self_compiled else i
-            for i in batch]
+    done = {id(i): replace(i, features=features_of(i.notice), lone=lone_ahead(i.notice, next(classes)))
+            for i in todo}
+    return [done.get(id(i), i) for i in batch]

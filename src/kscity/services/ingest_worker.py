@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 _PR_SET_PDEATHSIG = 1
 CHUNK = 100  # items per message from the worker
 PIPE_BYTES = 1024 * 1024
-QUEUE = 20  # chunks the storing process holds at most (4 batches of 500 items, about 10 MB)
+QUEUE = 20  # chunks the storing process holds at most: 4 batches of 500 items
 Batch = list[Ready | Rejected]
 
 
@@ -204,7 +204,7 @@ class WorkerBatches:
             self._proc.start()
         outbox.close()
         # a thread takes the chunks off the pipe as they come, so that the worker reads on while this process is
-        # busy with a batch (the pipe alone holds less than one chunk); the queue bounds how far ahead it gets
+        # busy with a batch (the pipe alone holds two chunks at most); the queue bounds how far ahead it gets
         self._received: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=QUEUE)
         self._stopped = False
         threading.Thread(target=self._receive, daemon=True, name="kscity-read-inbox").start()
@@ -271,6 +271,6 @@ class WorkerBatches:
 
     @property
     def waiting(self) -> int:
-        """How many chunks have come and wait to be taken."""
+        """How many messages have come and wait to be taken: chunks, and the format and summary of the file."""
         waiting: int = self._backlog.value
         return waiting

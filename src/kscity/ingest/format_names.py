@@ -27,9 +27,10 @@ _SUFFIXES = (
 _ZIP = ("zip of ", ("ZIP archive: ", "ZIP 압축 파일: "))
 
 
-def format_text(fmt: str, locale: str) -> str:
+def format_text(fmt: str | None, locale: str) -> str:
     """A reader's format name in the locale ("ocds release package (gzip)" → "OCDS 릴리스 패키지, gzip 압축");
-    a name this table does not know is shown as it is."""
+    a name this table does not know is shown as it is, and no name (not yet known) as "unknown format"."""
+    fmt = fmt or "unknown"
     lang = 1 if locale == "ko" else 0
     prefix, names = _ZIP
     if fmt.startswith(prefix):

@@ -102,7 +102,7 @@ def _position_filter(context: jinja2.runtime.Context, position: str | None) -> s
 
 @jinja2.pass_context
 def _format_filter(context: jinja2.runtime.Context, fmt: str | None) -> str:
-    return format_text(fmt or "unknown", _context_locale(context))
+    return format_text(fmt, _context_locale(context))
 
 
 @jinja2.pass_context

@@ -30,7 +30,7 @@ def _format(fmt: str | None, ko: bool) -> str:
     """A file's format in the reader's language (ingest.format_names)."""
     from kscity.ingest.format_names import format_text  # not at start-up: kscity.ingest loads the whole reader
 
-    return format_text(fmt or "unknown", "ko" if ko else "en")
+    return format_text(fmt, "ko" if ko else "en")
 
 
 def _counts(f: dict[str, Any], ko: bool) -> str:

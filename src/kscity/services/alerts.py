@@ -59,10 +59,6 @@ def smtp_config_from(settings: Settings) -> SmtpConfig | None:
     return SmtpConfig(host, settings.smtp_port, settings.smtp_from)
 
 
-def _now() -> datetime:
-    return utc_naive()
-
-
 def _profile(row: AlertProfileRow) -> AlertProfile:
     return AlertProfile(str(row.id), row.name, "ko" if row.language == "ko" else "en", frozenset(row.services),
                         frozenset(row.countries), tuple(row.keywords), tuple(row.codes), row.min_value_usd, row.email)
@@ -98,7 +94,7 @@ def add_profile(*, session: Session, name: str, language: str = "en", firm_id: i
         raise NotFound(f"alert profile: no firm with id {firm_id}", f"알림 프로필: ID {firm_id}인 기업이 없습니다")
     row = AlertProfileRow(firm_id=firm_id, name=name.strip()[:200], language=language, services=_clean(services),
                           countries=_clean(countries, upper=True), keywords=_clean(keywords), codes=_clean(codes),
-                          min_value_usd=min_value_usd, email=email.strip(), created_at=_now())
+                          min_value_usd=min_value_usd, email=email.strip(), created_at=utc_naive())
     validate_profile(AlertProfile(repr(row.name), row.name, "en", frozenset(row.services), frozenset(row.countries),
                                   tuple(row.keywords), tuple(row.codes), row.min_value_usd))
     session.add(row)
@@ -203,7 +199,7 @@ def run_alerts(*, session: Session, smtp: SmtpConfig | None = None, now: datetim
     margin for batches committed late and clocks apart), then drops what it already delivered.
     """
     with _cycle_gc_paused():
-        return _run(session, smtp, now or _now())
+        return _run(session, smtp, now or utc_naive())
 
 
 def _run(session: Session, smtp: SmtpConfig | None, now: datetime) -> dict[str, Any]:

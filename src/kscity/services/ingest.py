@@ -10,7 +10,6 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -75,10 +74,6 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
         else:
             raise InvalidInput(f"{p}: no such file or folder", f"{p}: 파일이나 폴더가 없습니다")
     return out
-
-
-def _now() -> datetime:
-    return utc_naive()
 
 
 def _size(path: Path) -> int:
@@ -193,7 +188,7 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
     report = FileReport(path=name or str(path))
     with kapp.transaction() as session:
         fx = fx or FxTable.load(session)
-        started = _now()
+        started = utc_naive()
         row = ImportFileRow(path=name or str(path.resolve()), source=source or "auto", started_at=started,
                             size=_size(path), runner=this_runner(), progress_at=started)
         session.add(row)
@@ -213,7 +208,7 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
                 seen += len(batch)
                 file_row.items_seen, file_row.ingested = seen, report.ingested
                 file_row.quarantined, file_row.duplicates = report.quarantined, report.duplicates
-                file_row.progress_at, file_row.format = _now(), batches.summary.format
+                file_row.progress_at, file_row.format = utc_naive(), batches.summary.format
             if progress:
                 progress(str(path), seen)
     finally:  # an error while storing must not leave the reading process waiting on its pipe
@@ -227,7 +222,7 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
         file_row.format, file_row.errors = report.format, report.errors
         file_row.items_seen, file_row.ingested = seen, report.ingested
         file_row.quarantined, file_row.duplicates = report.quarantined, report.duplicates
-        file_row.status, file_row.finished_at = "done", _now()
+        file_row.status, file_row.finished_at = "done", utc_naive()
         file_row.progress_at = file_row.finished_at
         _mark_resumed(session, file_row)
     return report
@@ -240,7 +235,7 @@ def _mark_resumed(session: Session, done: ImportFileRow) -> None:
     earlier = session.execute(select(ImportFileRow.id, ImportFileRow.runner, ImportFileRow.progress_at).where(
         ImportFileRow.path == done.path, ImportFileRow.status == "running", ImportFileRow.id < done.id,
         or_(ImportFileRow.size == done.size, ImportFileRow.size.is_(None))))  # None: recorded before sizes were
-    now = _now()
+    now = utc_naive()
     dead = [i for i, runner, at in earlier if not runner_alive(runner, at, now)]
     if dead:
         session.execute(update(ImportFileRow).where(ImportFileRow.id.in_(dead))

@@ -15,10 +15,12 @@ import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, event
+
+from kscity.app import sqlite_pragmas
 
 AUTO_PAGES = 1000  # SQLite's default wal_autocheckpoint, restored when a connection goes back to the pool
 EVERY_S = 0.05  # how often the thread looks at the log; a look with nothing to copy reads a header only
@@ -26,11 +28,11 @@ EVERY_S = 0.05  # how often the thread looks at the log; a look with nothing to 
 
 @dataclass
 class _Running:
-    """One engine's checkpointing thread and how many ingests use it."""
+    """One engine's checkpointing thread, the event that stops it, and how many ingests use it."""
 
-    users: int
-    stop: threading.Event = field(default_factory=threading.Event)
-    thread: threading.Thread | None = None
+    thread: threading.Thread
+    stop: threading.Event
+    users: int = 1
 
 
 _lock = threading.Lock()
@@ -48,8 +50,6 @@ def _restore_auto(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _checkpoint_loop(database: str, stop: threading.Event) -> None:
-    from kscity.app import sqlite_pragmas
-
     conn = sqlite3.connect(database, timeout=30, check_same_thread=False, isolation_level=None)
     try:
         sqlite_pragmas(conn)
@@ -83,12 +83,13 @@ def checkpoints_aside(engine: Engine) -> Iterator[None]:
     with _lock:
         run = _running.get(key)
         if run is None:
-            run = _running[key] = _Running(users=1)
+            stop = threading.Event()
+            thread = threading.Thread(target=_checkpoint_loop, args=(database, stop), daemon=True,
+                                      name="kscity-checkpoint")
+            run = _running[key] = _Running(thread, stop)
             event.listen(engine, "checkout", _skip_auto)
             event.listen(engine, "checkin", _restore_auto)
-            run.thread = threading.Thread(target=_checkpoint_loop, args=(database, run.stop), daemon=True,
-                                          name="kscity-checkpoint")
-            run.thread.start()
+            thread.start()
         else:
             run.users += 1
     try:
@@ -103,5 +104,4 @@ def checkpoints_aside(engine: Engine) -> Iterator[None]:
                 event.remove(engine, "checkin", _restore_auto)
         if last:
             run.stop.set()
-            assert run.thread is not None
             run.thread.join()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
 from sqlalchemy import Engine, create_engine, event, text
@@ -16,18 +19,35 @@ from sqlalchemy.orm import Session, sessionmaker
 from kscity.errors import DatabaseUnavailable
 from kscity.settings import Settings
 
+WAL_TRIES = 300  # 3 s at 10 ms
+
 
 def sqlite_pragmas(dbapi_conn: object, _record: object = None) -> None:
     """The pragmas of every SQLite connection kscity opens (and bench_ingest_store's replay)."""
     cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA journal_mode=WAL")
+    if cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        _to_wal(cur)
     cur.execute("PRAGMA synchronous=NORMAL")
     # 16 MiB of page cache instead of SQLite's 2 MiB: an ingest batch dirties ~10 MB of pages, and with the
     # default the cache spilled mid-transaction and re-read index pages (raw inserts of 20,000 releases' rows:
     # 5.55 s -> 4.35 s); per connection, so a pool of a few stays well inside the memory budget
     cur.execute("PRAGMA cache_size=-16384")
     cur.close()
+
+
+def _to_wal(cur: Any) -> None:
+    """Switch a database to WAL. SQLite answers "database is locked" at once, without waiting, when another
+    connection is switching the same new file at that moment (ingest's checkpoint thread and the writer's first
+    connection did): wait and try again, as a busy timeout would."""
+    for attempt in range(WAL_TRIES):
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if attempt == WAL_TRIES - 1:
+                raise
+            time.sleep(0.01)
 
 
 def json_bytes(value: object) -> bytes:

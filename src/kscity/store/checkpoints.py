@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ from kscity.app import sqlite_pragmas
 
 AUTO_PAGES = 1000  # SQLite's default wal_autocheckpoint, restored when a connection goes back to the pool
 EVERY_S = 0.05  # how often the thread looks at the log; a look with nothing to copy reads a header only
+RESTART_PAGES = 16_384  # a log this long (64 MiB of 4 KiB pages) is started again at the next chance
 
 
 @dataclass
@@ -32,6 +33,7 @@ class _Running:
 
     thread: threading.Thread
     stop: threading.Event
+    checked_in: Callable[[Any, Any], None]  # the pool's checkin listener: restores the automatic checkpoint, nudges
     users: int = 1
 
 
@@ -43,19 +45,26 @@ def _skip_auto(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
     dbapi_conn.execute("PRAGMA wal_autocheckpoint=0")
 
 
-def _restore_auto(dbapi_conn: Any, _record: Any) -> None:
+def _restore_auto(dbapi_conn: Any) -> None:
     if dbapi_conn is not None:  # None: the connection was invalidated
         with contextlib.suppress(sqlite3.Error):
             dbapi_conn.execute(f"PRAGMA wal_autocheckpoint={AUTO_PAGES}")
 
 
-def _checkpoint_loop(database: str, stop: threading.Event) -> None:
+def _checkpoint_loop(database: str, stop: threading.Event, nudge: threading.Event, restart_pages: int) -> None:
     conn = sqlite3.connect(database, timeout=30, check_same_thread=False, isolation_level=None)
     try:
         sqlite_pragmas(conn)
-        while not stop.wait(EVERY_S):
+        conn.execute("PRAGMA busy_timeout=0")  # a RESTART that finds the writer busy does what PASSIVE does at once
+        log = 0
+        while not stop.is_set():
+            nudge.wait(EVERY_S)
+            nudge.clear()
+            mode = "RESTART" if log > restart_pages else "PASSIVE"
             with contextlib.suppress(sqlite3.OperationalError):  # busy: the next look tries again
-                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                busy, log, _copied = conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+                if mode == "RESTART" and not busy:
+                    log = 0
         with contextlib.suppress(sqlite3.OperationalError):
             conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
     finally:
@@ -71,7 +80,7 @@ def _database(engine: Engine) -> str | None:
 
 
 @contextlib.contextmanager
-def checkpoints_aside(engine: Engine) -> Iterator[None]:
+def checkpoints_aside(engine: Engine, restart_pages: int = RESTART_PAGES) -> Iterator[None]:
     """Checkpoint a SQLite engine's log in a background thread while the block runs (nothing for other
     databases). Nested and concurrent uses share one thread; the last to leave stops it, after a last
     checkpoint, and connections checked in from then on checkpoint automatically again."""
@@ -83,12 +92,17 @@ def checkpoints_aside(engine: Engine) -> Iterator[None]:
     with _lock:
         run = _running.get(key)
         if run is None:
-            stop = threading.Event()
-            thread = threading.Thread(target=_checkpoint_loop, args=(database, stop), daemon=True,
-                                      name="kscity-checkpoint")
-            run = _running[key] = _Running(thread, stop)
+            stop, nudge = threading.Event(), threading.Event()
+
+            def checked_in(dbapi_conn: Any, _record: Any) -> None:
+                _restore_auto(dbapi_conn)
+                nudge.set()  # the writer has just ended a transaction: the moment to copy, or to start the log again
+
+            thread = threading.Thread(target=_checkpoint_loop, args=(database, stop, nudge, restart_pages),
+                                      daemon=True, name="kscity-checkpoint")
+            run = _running[key] = _Running(thread, stop, checked_in)
             event.listen(engine, "checkout", _skip_auto)
-            event.listen(engine, "checkin", _restore_auto)
+            event.listen(engine, "checkin", checked_in)
             thread.start()
         else:
             run.users += 1
@@ -101,7 +115,7 @@ def checkpoints_aside(engine: Engine) -> Iterator[None]:
             if last:
                 del _running[key]
                 event.remove(engine, "checkout", _skip_auto)
-                event.remove(engine, "checkin", _restore_auto)
+                event.remove(engine, "checkin", run.checked_in)
         if last:
             run.stop.set()
             run.thread.join()

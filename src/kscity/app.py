@@ -20,12 +20,17 @@ from kscity.errors import DatabaseUnavailable
 from kscity.settings import Settings
 
 WAL_TRIES = 300  # 3 s at 10 ms
+PAGE_SIZE = 16384
 
 
 def sqlite_pragmas(dbapi_conn: object, _record: object = None) -> None:
     """The pragmas of every SQLite connection kscity opens (and bench_ingest_store's replay)."""
     cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
     cur.execute("PRAGMA foreign_keys=ON")
+    # 16 KiB pages for a new database (an existing one keeps its own): a release's packed payload (~4 KB) fits in a
+    # page instead of spilling to overflow pages, and each frame written to the log carries four times as much.
+    # 116,145 releases: ingest 32.7 s -> 29.8-31.0 s, the kernel's share 7.4 s -> 6.1 s (8 KiB: 31.4-32.5 s)
+    cur.execute(f"PRAGMA page_size={PAGE_SIZE:d}")
     if cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         _to_wal(cur)
     cur.execute("PRAGMA synchronous=NORMAL")

@@ -73,12 +73,12 @@ def test_without_it_the_writer_would_not_have_copied_the_log(tmp_path: Path) -> 
 ROWS, COMMITS = 1000, 15  # each commit ~4 MB of log: more than a checkpoint copies in the pause after it
 
 
-def _largest_log(db: Path, engine: Engine, restart_pages: int) -> int:
+def _largest_log(db: Path, engine: Engine, restart_bytes: int) -> int:
     """The largest the log file grows while COMMITS transactions of ROWS pages each commit, as ingest's do: the next
     one starts writing a moment after the last commit (2 ms here), too soon for a checkpoint to have copied it."""
     wal = db.with_name(db.name + "-wal")
     largest = 0
-    with checkpoints_aside(engine, restart_pages=restart_pages):
+    with checkpoints_aside(engine, restart_bytes=restart_bytes):
         for _ in range(COMMITS):
             _write(engine, ROWS)
             largest = max(largest, wal.stat().st_size)
@@ -91,7 +91,7 @@ def test_the_log_starts_again_once_it_is_long_instead_of_growing_for_ever(tmp_pa
     engine = make_engine(f"sqlite:///{db}")
     _write(engine, 1)
     written = ROWS * COMMITS * 4096  # at least: a page per row
-    largest = _largest_log(db, engine, restart_pages=ROWS + ROWS // 2)
+    largest = _largest_log(db, engine, restart_bytes=(ROWS + ROWS // 2) * 4096)
     assert largest < written / 3, f"the log reached {largest:,} bytes of {written:,} written"
     check = sqlite3.connect(db)
     assert check.execute("SELECT count(*) FROM t").fetchone() == (ROWS * COMMITS + 1,)
@@ -105,7 +105,7 @@ def test_without_restarts_the_log_would_grow_with_what_is_written(tmp_path: Path
     db = tmp_path / "k.db"
     engine = make_engine(f"sqlite:///{db}")
     _write(engine, 1)
-    largest = _largest_log(db, engine, restart_pages=10**9)
+    largest = _largest_log(db, engine, restart_bytes=10**12)
     assert largest > ROWS * COMMITS * 4096 / 3
     engine.dispose()
 

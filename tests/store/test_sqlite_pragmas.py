@@ -6,7 +6,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from kscity.app import sqlite_pragmas
+from kscity.app import PAGE_SIZE, sqlite_pragmas
 
 
 def _open_together(db: Path, count: int) -> list[BaseException | str]:
@@ -37,3 +37,18 @@ def test_connections_opening_a_new_file_together_all_get_wal(tmp_path: Path) -> 
     for n in range(40):
         got = _open_together(tmp_path / f"k{n}.db", 4)
         assert got == ["wal"] * 4, got
+
+
+def test_a_new_database_gets_large_pages_and_an_existing_one_keeps_its_own(tmp_path: Path) -> None:
+    new, old = tmp_path / "new.db", tmp_path / "old.db"
+    made = sqlite3.connect(old)
+    made.execute("CREATE TABLE t (x)")  # SQLite's default page size, fixed once the file has a table
+    made.close()
+    for db in (new, old):
+        conn = sqlite3.connect(db)
+        sqlite_pragmas(conn)
+        conn.execute("CREATE TABLE IF NOT EXISTS u (x)")
+        conn.commit()
+        conn.close()
+    sizes = {db.name: sqlite3.connect(db).execute("PRAGMA page_size").fetchone()[0] for db in (new, old)}
+    assert sizes == {"new.db": PAGE_SIZE, "old.db": 4096}

@@ -24,7 +24,7 @@ from kscity.app import sqlite_pragmas
 
 AUTO_PAGES = 1000  # SQLite's default wal_autocheckpoint, restored when a connection goes back to the pool
 EVERY_S = 0.05  # how often the thread looks at the log; a look with nothing to copy reads a header only
-RESTART_PAGES = 16_384  # a log this long (64 MiB of 4 KiB pages) is started again at the next chance
+RESTART_BYTES = 64 * 1024**2  # a log this long is started again at the next chance
 
 
 @dataclass
@@ -51,11 +51,12 @@ def _restore_auto(dbapi_conn: Any) -> None:
             dbapi_conn.execute(f"PRAGMA wal_autocheckpoint={AUTO_PAGES}")
 
 
-def _checkpoint_loop(database: str, stop: threading.Event, nudge: threading.Event, restart_pages: int) -> None:
+def _checkpoint_loop(database: str, stop: threading.Event, nudge: threading.Event, restart_bytes: int) -> None:
     conn = sqlite3.connect(database, timeout=30, check_same_thread=False, isolation_level=None)
     try:
         sqlite_pragmas(conn)
         conn.execute("PRAGMA busy_timeout=0")  # a RESTART that finds the writer busy does what PASSIVE does at once
+        restart_pages = restart_bytes // conn.execute("PRAGMA page_size").fetchone()[0]
         log = 0
         while not stop.is_set():
             nudge.wait(EVERY_S)
@@ -80,7 +81,7 @@ def _database(engine: Engine) -> str | None:
 
 
 @contextlib.contextmanager
-def checkpoints_aside(engine: Engine, restart_pages: int = RESTART_PAGES) -> Iterator[None]:
+def checkpoints_aside(engine: Engine, restart_bytes: int = RESTART_BYTES) -> Iterator[None]:
     """Checkpoint a SQLite engine's log in a background thread while the block runs (nothing for other
     databases). Nested and concurrent uses share one thread; the last to leave stops it, after a last
     checkpoint, and connections checked in from then on checkpoint automatically again."""
@@ -98,7 +99,7 @@ def checkpoints_aside(engine: Engine, restart_pages: int = RESTART_PAGES) -> Ite
                 _restore_auto(dbapi_conn)
                 nudge.set()  # the writer has just ended a transaction: the moment to copy, or to start the log again
 
-            thread = threading.Thread(target=_checkpoint_loop, args=(database, stop, nudge, restart_pages),
+            thread = threading.Thread(target=_checkpoint_loop, args=(database, stop, nudge, restart_bytes),
                                       daemon=True, name="kscity-checkpoint")
             run = _running[key] = _Running(thread, stop, checked_in)
             event.listen(engine, "checkout", _skip_auto)

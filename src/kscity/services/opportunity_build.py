@@ -69,7 +69,7 @@ class LinkCache:
 
     size: int = CACHE_SIZE
     _items: OrderedDict[str, NoticeFeatures] = field(default_factory=OrderedDict)
-    _anon: dict[str, NoticeFeatures] = field(default_factory=dict)  # ocid → anonymous(features), same keys as _items
+    _anon: dict[str, NoticeFeatures] = field(default_factory=dict)  # ocid → anonymous(features), of cached ocids
     _pairs: dict[tuple[NoticeFeatures, NoticeFeatures], tuple[float, tuple[str, ...]]] = field(default_factory=dict)
 
     def compare(self, new: NoticeFeatures, new_anon: NoticeFeatures,
@@ -81,8 +81,7 @@ class LinkCache:
         if new.ocid == cand.ocid:
             pair = compare(new, cand)
             return pair.score, tuple(pair.reasons)
-        cand_anon = self._anon.get(cand.ocid) if self._items.get(cand.ocid) is cand else None
-        memo_key = (new_anon, cand_anon or anonymous(cand))
+        memo_key = (new_anon, self._anonymous(cand))
         hit = self._pairs.get(memo_key)
         if hit is None:
             pair = compare(new, cand)
@@ -90,6 +89,16 @@ class LinkCache:
             if len(self._pairs) > PAIR_MEMO_SIZE:  # bounded memory: start afresh rather than track recency
                 self._pairs.clear()
         return hit
+
+    def _anonymous(self, cand: NoticeFeatures) -> NoticeFeatures:
+        """anonymous(cand), worked out once for the features cached: only notices that come up as candidates need
+        it (working it out for every notice cached cost 3 % of the storing process)."""
+        if self._items.get(cand.ocid) is not cand:
+            return anonymous(cand)
+        found = self._anon.get(cand.ocid)
+        if found is None:
+            found = self._anon[cand.ocid] = anonymous(cand)
+        return found
 
     def get(self, ocid: str) -> NoticeFeatures | None:
         """The cached features of an ocid, or None."""
@@ -101,7 +110,7 @@ class LinkCache:
     def put(self, ocid: str, feats: NoticeFeatures) -> None:
         """Remember (or replace) an ocid's features, dropping the least recently used beyond the size."""
         self._items[ocid] = feats
-        self._anon[ocid] = anonymous(feats)
+        self._anon.pop(ocid, None)
         self._items.move_to_end(ocid)
         while len(self._items) > self.size:
             self._anon.pop(self._items.popitem(last=False)[0], None)
@@ -473,8 +482,9 @@ def _write(session: Session, batch: _Batch, views: dict[int, Notice], classes: l
         links = [{**link, "opportunity_id": real_id.get(link["opportunity_id"], link["opportunity_id"]),
                   "compiled": _kept(batch, ocid)} for ocid, link in batch.new_links.items()]
         insert_many(session, table_of(NoticeLinkRow), links)
-        insert_many(session, table_of(LinkKeyRow), [{"key": k[:200], "ocid": o, "publisher": batch.publisher[o]}
-                                                    for o, ks in batch.keys_of.items() for k in ks])
+        # in the index's order: each insert then lands next to the last one (116,145 releases' rows: 2.64 -> 2.44 s)
+        keys = sorted((k[:200], batch.publisher[o], o) for o, ks in batch.keys_of.items() for k in ks)
+        insert_many(session, table_of(LinkKeyRow), [{"key": k, "publisher": p, "ocid": o} for k, p, o in keys])
 
 
 def _kept(batch: _Batch, ocid: str) -> dict[str, Any] | None:

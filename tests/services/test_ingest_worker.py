@@ -109,7 +109,9 @@ def _opportunities(kapp: App) -> list[tuple[Any, ...]]:
             links.setdefault(n.opportunity_id, []).append(n.ocid)
         return sorted((o.ocid, tuple(sorted(links[o.id])), o.service, o.sub_solution, o.class_score,
                        tuple(o.evidence), o.title, o.stage, o.value_usd, orjson.dumps(o.items),
-                       orjson.dumps(o.documents), o.search_text) for o in s.scalars(select(OpportunityRow)))
+                       orjson.dumps(o.documents), o.search_text, o.description, o.language, o.country, o.buyer,
+                       o.procurement_method, o.value, o.currency, o.published, o.tender_deadline)
+                      for o in s.scalars(select(OpportunityRow)))
 
 
 def test_views_worked_out_ahead_are_those_the_build_works_out(kapp: App, shared_data: Path, tmp_path: Path,
@@ -144,7 +146,28 @@ def test_views_worked_out_ahead_are_those_the_build_works_out(kapp: App, shared_
         d["url"] for d in orjson.loads(row[10])].count(doc["url"]) == 1 for row in repeated), \
         "lone views keep one of each repeated item and document"
 
-    from kscity.services import ingest_worker
+    from kscity.services import ingest_ready, ingest_worker, opportunity_build
+
+    # as the reading process sends them: pickled without their Notice, which the store decodes only if it must
+    decoded: list[str] = []
+
+    def counted(real: Any) -> Any:
+        def decode(text: bytes) -> Any:
+            notice = real(text)
+            decoded.append(notice.ocid)
+            return notice
+        return decode
+
+    monkeypatch.setattr(ingest_ready, "notice_from_json_text", counted(ingest_ready.notice_from_json_text))
+    monkeypatch.setattr(opportunity_build, "notice_from_json_text", counted(opportunity_build.notice_from_json_text))
+    real_ahead = ingest_worker.worked_ahead
+    monkeypatch.setattr(ingest_worker, "worked_ahead", lambda batch: pickle.loads(pickle.dumps(real_ahead(batch))))
+    sent = App(Settings(database_url=f"sqlite:///{tmp_path / 'sent.db'}"))
+    upgrade(sent.engine)
+    ingest_file(sent, path, worker=False)
+    assert _opportunities(sent) == ahead
+    alone = {ocid for ocid, links, *_ in ahead if links == (ocid,)}
+    assert decoded and not alone & set(decoded), "lone releases' notices are never decoded; linked ones are"
 
     monkeypatch.setattr(ingest_worker, "worked_ahead", lambda batch: batch)
     plain = App(Settings(database_url=f"sqlite:///{tmp_path / 'plain.db'}"))

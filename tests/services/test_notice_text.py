@@ -91,5 +91,6 @@ def test_items_sent_to_the_storing_process_arrive_equal(shared_data: Path) -> No
     sent = [i for i in worked_ahead(list(batch)) if isinstance(i, Ready)]
     assert len(sent) > 20 and any(i.notice.documents for i in sent) and any(i.features for i in sent)
     got = pickle.loads(pickle.dumps(sent, protocol=pickle.HIGHEST_PROTOCOL))
+    assert all(g.read_notice is None for g in got), "sent without the Notice, decoded only when asked for"
     assert got == sent
     assert all(g.notice is not s.notice for g, s in zip(got, sent, strict=True))  # rebuilt, not shared

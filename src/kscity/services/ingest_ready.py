@@ -8,7 +8,7 @@ bytes (compressed already, as the store keeps them), and a release dict never cr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from kscity.app import json_bytes
@@ -32,7 +32,7 @@ class Ready:
     source: str
     kind: str  # "ocds", "compiled", "ted", "tabular"
     position: str
-    notice: Notice
+    read_notice: Notice | None = field(compare=False, repr=False)  # as read; None once sent (see `notice`)
     payload_packed: bytes  # the release as upgraded to OCDS 1.1, or the notice's source fields: JSON, packed
     notice_packed: bytes  # notice_json(notice), packed, as the release and link tables keep it
     self_compiled: bool  # a lone OCDS release whose compiled release says what it says (compiles_to_itself)
@@ -42,11 +42,22 @@ class Ready:
     lone: LoneAhead | None = None  # lone_view(notice), the view it gets if it stays alone
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled (to the storing process) without its Notice, which is read back from `notice_packed`: pickle
+        """Pickled (to the storing process) without its Notice, which can be read back from `notice_packed`: pickle
         spent more on a Notice's dataclasses (a dozen, documents mostly) than on the rest of the item. 6,000
         releases: 32-37 µs against 88-93 µs a release to pickle, the same to unpickle (49-56 µs against 46-60 µs),
         3,979 bytes against 6,405."""
         return _unpickled, tuple(getattr(self, name) for name in _PICKLED)
+
+    @property
+    def notice(self) -> Notice:
+        """The item's Notice: as read, or, once the item has crossed to the storing process, decoded from
+        `notice_packed` when first asked for. There most items never need it: a lone release's opportunity row
+        was worked out ahead (`lone`), and decoding every Notice cost 8 % of that process."""
+        found = self.read_notice
+        if found is None:
+            found = notice_from_json_text(unpack(self.notice_packed))
+            object.__setattr__(self, "read_notice", found)
+        return found
 
     def payload_json(self) -> bytes:
         """The payload as JSON text."""
@@ -57,12 +68,11 @@ class Ready:
         return unpack(self.notice_packed)
 
 
-_PICKLED = tuple(f.name for f in fields(Ready) if f.name != "notice")
+_PICKLED = tuple(f.name for f in fields(Ready) if f.name != "read_notice")
 
 
 def _unpickled(*values: Any) -> Ready:
-    given = dict(zip(_PICKLED, values, strict=True))
-    return Ready(notice=notice_from_json_text(unpack(given["notice_packed"])), **given)
+    return Ready(read_notice=None, **dict(zip(_PICKLED, values, strict=True)))
 
 
 def item_kind(item: Accepted) -> str:

@@ -128,13 +128,24 @@ class StoredRelease:
 
     kind: str
     source: str
-    notice: Notice
+    read_notice: Notice | None  # the release's Notice, or None: decoded from notice_packed when asked (`notice`)
     payload: dict[str, Any] | None = None  # the release, when at hand as an object
     payload_packed: bytes | None = None  # or as packed JSON (store.packed), decoded only when a merge needs it
     notice_packed: bytes | None = None  # the notice as packed JSON (serialize.notice_json, packed), when known
     self_compiled: bool | None = None  # compiles_to_itself(release), when the reader knows it
     features: NoticeFeatures | None = None  # features_of(notice), when the reader computed them
     lone: LoneAhead | None = None  # lone_view(notice) worked out ahead (its classification, its row's texts)
+
+    @property
+    def notice(self) -> Notice:
+        """The release's Notice. One handed over without it (a reading process's item: ingest_ready.Ready.notice)
+        is decoded only when the build needs more of it than was worked out ahead."""
+        found = self.read_notice
+        if found is None:
+            assert self.notice_packed is not None, "a StoredRelease holds its Notice or its packed JSON text"
+            found = _stored_notice(self.notice_packed)
+            object.__setattr__(self, "read_notice", found)
+        return found
 
     def release(self) -> dict[str, Any]:
         """The release as an object."""
@@ -246,17 +257,16 @@ def lone_view(notice: Notice) -> Notice:
 @dataclass(frozen=True, slots=True)
 class LoneAhead:
     """What the reading side works out for lone_view(notice), so that the process that stores (the busier one)
-    does not: the view's classification, whether the view is the notice itself, and its row's texts."""
+    does not, nor even decodes the notice: the view's classification, its opportunity row, its link's url."""
 
     classification: Classification
-    is_notice: bool  # lone_view(notice) is notice: nothing to drop
-    parts: tuple[bytes, bytes, str]  # opportunity_parts(lone_view(notice))
+    row: tuple[Any, ...]  # opportunity_row(lone_view(notice))
+    url: str  # notice.source.url, for the notice's link
 
 
 def lone_ahead(notice: Notice, classification: Classification) -> LoneAhead:
     """A notice's lone view worked out, given the view's classification (classified in batches by the caller)."""
-    view = lone_view(notice)
-    return LoneAhead(classification, view is notice, opportunity_parts(view))
+    return LoneAhead(classification, opportunity_row(lone_view(notice)), notice.source.url)
 
 
 def publisher_of(ocid: str, kind: str) -> str:
@@ -285,9 +295,20 @@ class _Batch:
     updated: dict[str, Any] = field(default_factory=dict)  # ocid → its new compiled notice (JSON, or packed already)
     compiled: dict[str, Compiled | None] = field(default_factory=dict)  # ocid → its compiled release to keep
     notices: dict[str, Notice] = field(default_factory=dict)  # ocid → its compiled notice, new links and updated
+    # ocid → the lone release whose notice is the ocid's compiled one, for those not decoded (see `notice`)
+    lone_releases: dict[str, StoredRelease] = field(default_factory=dict)
     lone: dict[str, LoneAhead] = field(default_factory=dict)  # ocid → its lone view worked out ahead, if it was
     new_opps: dict[int, str] = field(default_factory=dict)  # temporary (negative) id → the opportunity's ocid
     touched: set[int] = field(default_factory=set)  # opportunity ids, real or temporary
+
+    def built(self, ocid: str) -> bool:
+        """Whether this batch built the ocid's compiled notice."""
+        return ocid in self.notices or ocid in self.lone_releases
+
+    def notice(self, ocid: str) -> Notice:
+        """The compiled notice this batch built for an ocid (a lone release's, decoded now if it was not)."""
+        found = self.notices.get(ocid)
+        return found if found is not None else self.lone_releases[ocid].notice
 
 
 def _candidates(session: Session, keys: list[str], publisher: str) -> list[str]:
@@ -393,30 +414,31 @@ def _search_text(n: Notice) -> str:
     return " ".join(p for p in parts if p).casefold()[:20000]
 
 
-def opportunity_parts(view: Notice) -> tuple[bytes, bytes, str]:
-    """An opportunity row's written parts: items as JSON text, documents as packed JSON text (as stored), and
-    the search text."""
+_VIEW_FIELDS = ("title", "description", "language", "country", "buyer", "procurement_method", "stage", "value",
+                "currency", "value_usd", "published", "tender_deadline")
+_ROW_NAMES = (*_VIEW_FIELDS, "items", "documents", "search_text")
+
+
+def opportunity_row(view: Notice) -> tuple[Any, ...]:
+    """The part of an opportunity row a view gives (named by _ROW_NAMES): its fields, items as JSON text,
+    documents as packed JSON text (as stored), and the search text."""
     items, documents = parts_json(view)
-    return items, pack(documents), _search_text(view)
+    return (*(getattr(view, name) for name in _VIEW_FIELDS), items, pack(documents), _search_text(view))
 
 
-def _opportunity_values(merged: Notice, c: Classification, now: datetime,
-                        parts: tuple[bytes, bytes, str] | None = None) -> dict[str, Any]:
-    items, documents, search_text = parts or opportunity_parts(merged)
-    return {"title": merged.title, "description": merged.description, "language": merged.language,
-            "country": merged.country, "buyer": merged.buyer, "procurement_method": merged.procurement_method,
-            "stage": merged.stage, "value": merged.value, "currency": merged.currency, "value_usd": merged.value_usd,
-            "published": merged.published, "tender_deadline": merged.tender_deadline, "items": orjson.Fragment(items),
-            "documents": documents, "service": c.service, "sub_solution": c.sub_solution,
-            "class_score": c.score, "class_method": c.method, "evidence": list(c.evidence),
-            "search_text": search_text, "updated_at": now}
+def _opportunity_values(row: tuple[Any, ...], c: Classification, now: datetime) -> dict[str, Any]:
+    values = dict(zip(_ROW_NAMES, row, strict=True))
+    values["items"] = orjson.Fragment(values["items"])
+    return {**values, "service": c.service, "sub_solution": c.sub_solution, "class_score": c.score,
+            "class_method": c.method, "evidence": list(c.evidence), "updated_at": now}
 
 
 def _merged_views(session: Session, batch: _Batch) -> tuple[dict[int, Notice], dict[int, LoneAhead]]:
-    """Each touched opportunity's merged view from all its links, this batch's new and updated ones included,
-    and those worked out ahead: views that are lone_view(n) of a notice n the reading side worked out."""
+    """Each touched opportunity's merged view from all its links, this batch's new and updated ones included;
+    and, instead of a view, what was worked out ahead for an opportunity whose one link is a notice of this batch
+    whose lone view the reading side worked out (its Notice is then never decoded here)."""
     real = sorted(i for i in batch.touched if i > 0)
-    by_opp: dict[int, dict[str, Notice]] = {i: {} for i in batch.touched}
+    by_opp: dict[int, dict[str, Notice | None]] = {i: {} for i in batch.touched}  # None: this batch's notice
     opp_ocid = dict(batch.new_opps)
     if real:
         for chunk in in_chunks(real):
@@ -427,40 +449,37 @@ def _merged_views(session: Session, batch: _Batch) -> tuple[dict[int, Notice], d
                                           _notice_text(NoticeLinkRow.notice))
                                    .where(NoticeLinkRow.opportunity_id.in_(chunk)))
             for o, ocid, stored in rows:  # decoded only when this batch did not build the notice itself
-                built = batch.notices.get(ocid)
-                by_opp[o][ocid] = built if built is not None else _stored_notice(stored)
+                by_opp[o][ocid] = None if batch.built(ocid) else _stored_notice(stored)
     for ocid, link in batch.new_links.items():
-        by_opp[link["opportunity_id"]][ocid] = batch.notices[ocid]
+        by_opp[link["opportunity_id"]][ocid] = None
     views: dict[int, Notice] = {}
     known: dict[int, LoneAhead] = {}
     for opp_id, links in by_opp.items():
         if not links or opp_id not in opp_ocid:
             continue
-        notices = [links[o] for o in sorted(links)]
+        if len(links) == 1:
+            ((ocid, stored),) = links.items()
+            ahead = batch.lone.get(ocid)
+            if ahead is not None and stored is None:  # the view is lone_view(this batch's notice), worked out ahead
+                known[opp_id] = ahead
+                continue
+        notices = [n if n is not None else batch.notice(o) for o, n in sorted(links.items())]
         primary = next((n for n in notices if n.ocid == opp_ocid[opp_id]), notices[0])
-        ahead = batch.lone.get(primary.ocid) if len(notices) == 1 else None
-        if ahead is not None and primary is batch.notices.get(primary.ocid):
-            # the view is _merge([primary]) = lone_view(primary), worked out ahead
-            views[opp_id] = primary if ahead.is_notice else _merge([primary])
-            known[opp_id] = ahead
-        else:
-            views[opp_id] = _merge([primary, *[n for n in notices if n is not primary]])
+        views[opp_id] = _merge([primary, *[n for n in notices if n is not primary]])
     return views, known
 
 
-def _classes(views: dict[int, Notice], known: dict[int, LoneAhead]) -> list[Classification]:
-    """Each view's classification: known ahead, or computed now in one classifier call for the rest (the text
-    encoder, when configured, is fast on a batch and slow one text at a time)."""
-    todo = [opp_id for opp_id in views if opp_id not in known]
-    found = dict(zip(todo, classify_many([views[i] for i in todo]), strict=True)) if todo else {}
-    return [known[i].classification if i in known else found[i] for i in views]
+def _classes(views: dict[int, Notice]) -> dict[int, Classification]:
+    """Each view's classification, in one classifier call (the text encoder, when configured, is fast on a batch
+    and slow one text at a time)."""
+    return dict(zip(views, classify_many(list(views.values())), strict=True)) if views else {}
 
 
-def _write(session: Session, batch: _Batch, views: dict[int, Notice], classes: list[Classification],
-           ahead: dict[int, LoneAhead]) -> None:
+def _write(session: Session, batch: _Batch, views: dict[int, Notice], ahead: dict[int, LoneAhead]) -> None:
     now = utc_naive()
-    values = {opp_id: _opportunity_values(v, c, now, ahead[opp_id].parts if opp_id in ahead else None)
-              for (opp_id, v), c in zip(views.items(), classes, strict=True)}
+    classes = _classes(views)
+    values = {opp_id: _opportunity_values(opportunity_row(v), classes[opp_id], now) for opp_id, v in views.items()}
+    values.update((opp_id, _opportunity_values(a.row, a.classification, now)) for opp_id, a in ahead.items())
     real_id: dict[int, int] = {}
     temps = sorted(batch.new_opps, reverse=True)  # -1, -2, …: the order they were created in
     if temps:
@@ -490,6 +509,13 @@ def _write(session: Session, batch: _Batch, views: dict[int, Notice], classes: l
 def _kept(batch: _Batch, ocid: str) -> dict[str, Any] | None:
     kept = batch.compiled.get(ocid)
     return kept.stored() if kept is not None else None
+
+
+def _worked_ahead(rows: Sequence[StoredRelease]) -> bool:
+    """Whether an ocid's releases are one release whose compiled notice and lone view the reading side worked
+    out: one OCDS release that compiles to itself, with its linkage features and its lone view."""
+    return (len(rows) == 1 and rows[0].kind == "ocds" and rows[0].features is not None
+            and rows[0].lone is not None and rows[0].notice_packed is not None and rows[0].compiles_to_itself())
 
 
 def _releases_of(session: Session, wanted: list[str], fresh: Mapping[str, Sequence[StoredRelease]],
@@ -540,10 +566,20 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
     wanted = sorted(set(ocids))
     releases, known, onto = _releases_of(session, wanted, fresh or {})
     batch = _Batch()
-    prepared = []
+    prepared: list[tuple[str, StoredRelease | None, Notice | None, NoticeFeatures, frozenset[str], str,
+                         tuple[str, str]]] = []
     for ocid in wanted:  # first what each ocid is, so that the store's candidates can be asked for all at once
         rows = releases.get(ocid)
         if not rows:
+            continue
+        if ocid not in onto and _worked_ahead(rows):
+            # a lone release worked out ahead: its notice is the compiled one (_compiled_notice), and nothing
+            # below needs more of it than its features, its link's url and its opportunity row, all at hand
+            one, one_feats = rows[0], cast(NoticeFeatures, rows[0].features)
+            batch.compiled[ocid] = None
+            one_keys = blocking_keys(one_feats) if ocid not in known else frozenset()
+            prepared.append((ocid, one, None, one_feats, one_keys, publisher_of(ocid, one.kind),
+                             (one.source, cast(LoneAhead, one.lone).url)))
             continue
         folded = _folded_notice(rows, onto[ocid], fx) if ocid in onto else None
         if ocid in onto and folded is None:  # an older release, or ocdsmerge warned: compile from the first
@@ -553,15 +589,19 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
         lone = rows[-1] if notice is rows[-1].notice else None
         feats = lone.features if lone is not None and lone.features is not None else features_of(notice)
         keys = blocking_keys(feats) if ocid not in known else frozenset()
-        prepared.append((ocid, lone, notice, feats, keys, publisher_of(ocid, rows[-1].kind)))
-    asks = [(sorted(keys), publisher) for ocid, _, _, _, keys, publisher in prepared if ocid not in known]
+        prepared.append((ocid, lone, notice, feats, keys, publisher_of(ocid, rows[-1].kind),
+                         (notice.source.source, notice.source.url)))
+    asks = [(sorted(keys), publisher) for ocid, _, _, _, keys, publisher, _ in prepared if ocid not in known]
     stored_cands = iter(_candidates_many(session, asks))
-    for ocid, lone, notice, feats, keys, publisher in prepared:
-        written = lone.notice_packed if lone is not None else None
-        as_json: Any = written if written is not None else pack(notice_json(notice))
-        if lone is not None and lone.lone is not None:
-            batch.lone[ocid] = lone.lone
-        batch.notices[ocid] = notice
+    for ocid, own, built, feats, keys, publisher, (source, url) in prepared:
+        if built is not None:
+            batch.notices[ocid] = built
+        elif own is not None:
+            batch.lone_releases[ocid] = own
+        written = own.notice_packed if own is not None else None
+        as_json: Any = written if written is not None else pack(notice_json(batch.notice(ocid)))
+        if own is not None and own.lone is not None:
+            batch.lone[ocid] = own.lone
         if ocid in known:
             batch.updated[ocid] = as_json
             cache.put(ocid, feats)
@@ -571,15 +611,14 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
         if opp_id is None:
             opp_id = -len(batch.new_opps) - 1
             batch.new_opps[opp_id] = ocid
-        batch.new_links[ocid] = {"ocid": ocid, "opportunity_id": opp_id, "source": notice.source.source,
-                                 "url": notice.source.url, "link_score": score, "link_reasons": list(reasons),
-                                 "notice": as_json}
+        batch.new_links[ocid] = {"ocid": ocid, "opportunity_id": opp_id, "source": source, "url": url,
+                                 "link_score": score, "link_reasons": list(reasons), "notice": as_json}
         batch.keys_of[ocid] = sorted(keys)
         batch.publisher[ocid] = publisher
         for k in keys:
             batch.new_keys.setdefault(k, {}).setdefault(publisher, set()).add(ocid)
         cache.put(ocid, feats)
         batch.touched.add(opp_id)
-    views, ahead = _merged_views(session, batch)
-    _write(session, batch, views, _classes(views, ahead), ahead)
+    views, worked = _merged_views(session, batch)
+    _write(session, batch, views, worked)
     return len(batch.touched)

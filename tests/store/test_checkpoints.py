@@ -26,6 +26,14 @@ def _write(engine: Engine, rows: int) -> None:
         conn.execute(text("INSERT INTO t (body) VALUES (randomblob(4000))"), [{}] * rows)
 
 
+def _database_with_a_row(tmp_path: Path) -> tuple[Path, Engine]:
+    """A new database file, its engine, and table t with one row (the file then exists, in WAL mode)."""
+    db = tmp_path / "k.db"
+    engine = make_engine(f"sqlite:///{db}")
+    _write(engine, 1)
+    return db, engine
+
+
 def _wait_for(condition: Callable[[], bool], seconds: float = 30) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -36,9 +44,7 @@ def _wait_for(condition: Callable[[], bool], seconds: float = 30) -> bool:
 
 
 def test_the_log_reaches_the_database_file_while_the_writer_skips_checkpoints(tmp_path: Path) -> None:
-    db = tmp_path / "k.db"
-    engine = make_engine(f"sqlite:///{db}")
-    _write(engine, 1)
+    db, engine = _database_with_a_row(tmp_path)
     start = db.stat().st_size
     with checkpoints_aside(engine):
         assert _auto_pages(engine) == 0
@@ -58,9 +64,7 @@ def test_the_log_reaches_the_database_file_while_the_writer_skips_checkpoints(tm
 def test_without_it_the_writer_would_not_have_copied_the_log(tmp_path: Path) -> None:
     """The test above shows the thread's work, not SQLite's own: with automatic checkpoints off and no thread,
     the database file stays as it was."""
-    db = tmp_path / "k.db"
-    engine = make_engine(f"sqlite:///{db}")
-    _write(engine, 1)
+    db, engine = _database_with_a_row(tmp_path)
     start = db.stat().st_size
     with engine.begin() as conn:
         conn.execute(text("PRAGMA wal_autocheckpoint=0"))
@@ -87,9 +91,7 @@ def _largest_log(db: Path, engine: Engine, restart_bytes: int) -> int:
 
 
 def test_the_log_starts_again_once_it_is_long_instead_of_growing_for_ever(tmp_path: Path) -> None:
-    db = tmp_path / "k.db"
-    engine = make_engine(f"sqlite:///{db}")
-    _write(engine, 1)
+    db, engine = _database_with_a_row(tmp_path)
     written = ROWS * COMMITS * 4096  # at least: a page per row
     largest = _largest_log(db, engine, restart_bytes=(ROWS + ROWS // 2) * 4096)
     assert largest < written / 3, f"the log reached {largest:,} bytes of {written:,} written"
@@ -102,9 +104,7 @@ def test_the_log_starts_again_once_it_is_long_instead_of_growing_for_ever(tmp_pa
 def test_without_restarts_the_log_would_grow_with_what_is_written(tmp_path: Path) -> None:
     """The bound above is the restarts' work: with copying alone (PASSIVE), the writer never finds the whole log
     copied when it starts its next transaction, which is when SQLite itself would start the log again."""
-    db = tmp_path / "k.db"
-    engine = make_engine(f"sqlite:///{db}")
-    _write(engine, 1)
+    db, engine = _database_with_a_row(tmp_path)
     largest = _largest_log(db, engine, restart_bytes=10**12)
     assert largest > ROWS * COMMITS * 4096 / 3
     engine.dispose()

@@ -146,20 +146,19 @@ def test_views_worked_out_ahead_are_those_the_build_works_out(kapp: App, shared_
         d["url"] for d in orjson.loads(row[10])].count(doc["url"]) == 1 for row in repeated), \
         "lone views keep one of each repeated item and document"
 
-    from kscity.services import ingest_ready, ingest_worker, opportunity_build
+    from kscity.services import ingest_worker, opportunity_build
 
     # as the reading process sends them: pickled without their Notice, which the store decodes only if it must
+    # (every decode of a packed notice, an item's or a stored one, goes through opportunity_build)
     decoded: list[str] = []
+    real_decode = opportunity_build.notice_from_json_text
 
-    def counted(real: Any) -> Any:
-        def decode(text: bytes) -> Any:
-            notice = real(text)
-            decoded.append(notice.ocid)
-            return notice
-        return decode
+    def decode(text: bytes) -> Any:
+        notice = real_decode(text)
+        decoded.append(notice.ocid)
+        return notice
 
-    monkeypatch.setattr(ingest_ready, "notice_from_json_text", counted(ingest_ready.notice_from_json_text))
-    monkeypatch.setattr(opportunity_build, "notice_from_json_text", counted(opportunity_build.notice_from_json_text))
+    monkeypatch.setattr(opportunity_build, "notice_from_json_text", decode)
     real_ahead = ingest_worker.worked_ahead
     monkeypatch.setattr(ingest_worker, "worked_ahead", lambda batch: pickle.loads(pickle.dumps(real_ahead(batch))))
     sent = App(Settings(database_url=f"sqlite:///{tmp_path / 'sent.db'}"))

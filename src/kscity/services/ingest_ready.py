@@ -16,8 +16,8 @@ from kscity.core.classify import classify_many
 from kscity.core.dedupe import NoticeFeatures, features_of
 from kscity.ingest import Accepted, Rejected, compiles_to_itself
 from kscity.model.opportunity import Notice
-from kscity.model.serialize import notice_from_json_text, notice_json
-from kscity.services.opportunity_build import LoneAhead, lone_ahead, lone_view
+from kscity.model.serialize import notice_json
+from kscity.services.opportunity_build import LoneAhead, held_notice, lone_ahead, lone_view
 from kscity.store.packed import pack, unpack
 
 
@@ -53,11 +53,7 @@ class Ready:
         """The item's Notice: as read, or, once the item has crossed to the storing process, decoded from
         `notice_packed` when first asked for. There most items never need it: a lone release's opportunity row
         was worked out ahead (`lone`), and decoding every Notice cost 8 % of that process."""
-        found = self.read_notice
-        if found is None:
-            found = notice_from_json_text(unpack(self.notice_packed))
-            object.__setattr__(self, "read_notice", found)
-        return found
+        return held_notice(self)
 
     def payload_json(self) -> bytes:
         """The payload as JSON text."""

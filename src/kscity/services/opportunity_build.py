@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import orjson
 from sqlalchemy import LargeBinary, Table, select, type_coerce, update
@@ -140,12 +140,7 @@ class StoredRelease:
     def notice(self) -> Notice:
         """The release's Notice. One handed over without it (a reading process's item: ingest_ready.Ready.notice)
         is decoded only when the build needs more of it than was worked out ahead."""
-        found = self.read_notice
-        if found is None:
-            assert self.notice_packed is not None, "a StoredRelease holds its Notice or its packed JSON text"
-            found = _stored_notice(self.notice_packed)
-            object.__setattr__(self, "read_notice", found)
-        return found
+        return held_notice(self)
 
     def release(self) -> dict[str, Any]:
         """The release as an object."""
@@ -169,6 +164,27 @@ def _stored_notice(packed: bytes) -> Notice:
     """A stored notice read straight from its packed JSON text into a Notice (msgspec, one C call), instead of
     through a dict and notice_from_json."""
     return notice_from_json_text(unpack(bytes(packed)))
+
+
+class HoldsNotice(Protocol):
+    """An item that holds its Notice (`read_notice`), or only the Notice's packed JSON text until asked."""
+
+    @property
+    def read_notice(self) -> Notice | None: ...
+
+    @property
+    def notice_packed(self) -> bytes | None: ...
+
+
+def held_notice(holder: HoldsNotice) -> Notice:
+    """The Notice an item holds, or, when it holds none, its packed text decoded now and kept in `read_notice`
+    (the holders are frozen dataclasses; the Notice is what their packed text says, so nothing else changes)."""
+    found = holder.read_notice
+    if found is None:
+        assert holder.notice_packed is not None, "an item holds its Notice or its packed JSON text"
+        found = _stored_notice(holder.notice_packed)
+        object.__setattr__(holder, "read_notice", found)
+    return found
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DB_PATH = Path("var") / "kscity.db"
@@ -25,3 +26,5 @@ class Settings(BaseSettings):
     # read files in a second process during ingest: unset = when there are two cores and the file is large
     # enough to pay for the worker's start; KSCITY_INGEST_WORKER=0 or 1 decides
     ingest_worker: bool | None = None
+    # items per committed ingest transaction at most: a kill -9 loses at most these (why: services.ingest)
+    ingest_commit_items: int = Field(default=5_000, ge=1)

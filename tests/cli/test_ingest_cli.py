@@ -79,8 +79,9 @@ def _alive(pid: int) -> bool:
 @pytest.mark.parametrize("worker", ["0", "1"])
 def test_kill_9_leaves_whole_batches_and_a_rerun_completes(kscity: Run, cli_env: dict[str, str],
                                                             shared_data: Path, tmp_path: Path, worker: str) -> None:
-    """With or without the reading process: whole batches only, and (with it) the worker dies with the run."""
-    cli_env = dict(cli_env, KSCITY_INGEST_WORKER=worker)
+    """With or without the reading process: whole transactions only (here of one batch each, so that some land
+    before the kill), and (with it) the worker dies with the run."""
+    cli_env = dict(cli_env, KSCITY_INGEST_WORKER=worker, KSCITY_INGEST_COMMIT_ITEMS="500")
     assert kscity("init").returncode == 0
     pkg = json.loads((shared_data / "ocds/portugal/impic-release-package.json").read_text())
     pkg = pkg[0] if isinstance(pkg, list) else pkg

@@ -12,16 +12,17 @@ from typing import Any
 
 import orjson
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kscity.app import App
+from kscity.services import ingest
 from kscity.services.ingest import ingest_file
 from kscity.services.ingest_ready import Ready
 from kscity.services.ingest_worker import LocalBatches, ReadJob, WorkerBatches
 from kscity.services.opportunity_build import FxTable
 from kscity.settings import Settings
 from kscity.store.migrate import upgrade
-from kscity.store.tables.pipeline import NoticeLinkRow, OpportunityRow, QuarantineRow, ReleaseRow
+from kscity.store.tables.pipeline import ImportFileRow, NoticeLinkRow, OpportunityRow, QuarantineRow, ReleaseRow
 
 # the same ocid and release id with other content (UK record vs release), an empty file and a record package
 # (Paraguay), a release package (Portugal), a TED notice in both schemas: one worker starts per file
@@ -176,8 +177,6 @@ def test_views_worked_out_ahead_are_those_the_build_works_out(kapp: App, shared_
 
 
 def test_an_error_while_storing_stops_the_worker(kapp: App, big_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kscity.services import ingest
-
     workers: list[WorkerBatches] = []
 
     class Watched(WorkerBatches):
@@ -239,3 +238,23 @@ def test_the_worker_works_ahead_only_while_the_store_is_behind(big_file: Path) -
     first, last = items[:100], items[-100:]  # a chunk each; the last read when 12-14 waited (the pipe holds two)
     assert len(items) > 1000 and all(i.lone is None and i.features is None for i in first)
     assert all(i.lone is not None and i.features is not None for i in last)
+
+
+@pytest.mark.parametrize(("seconds", "commits"), [(1e9, [1000, 1500]), (0.0, [500, 1000, 1500])])
+def test_commits_span_batches_and_progress_follows_each_commit(kapp: App, big_file: Path,
+                                                               monkeypatch: pytest.MonkeyPatch, seconds: float,
+                                                               commits: list[int]) -> None:
+    """Batches of 500 commit together up to `commit_items` (or sooner, once a transaction has been open
+    COMMIT_SECONDS); progress is told after each commit, and what it tells is what another session sees."""
+    monkeypatch.setattr(ingest, "COMMIT_SECONDS", seconds)
+    told: list[tuple[int, int, int | None]] = []
+
+    def progress(_path: str, seen: int) -> None:
+        with kapp.read() as s:  # a session of its own: only committed rows
+            stored = s.scalar(select(func.count()).select_from(ReleaseRow))
+            recorded = s.scalar(select(ImportFileRow.items_seen))
+        told.append((seen, int(stored or 0), recorded))
+
+    report = ingest_file(kapp, big_file, worker=False, commit_items=1000, progress=progress)
+    assert report.ingested == 1500
+    assert told == [(n, n, n) for n in commits]

@@ -86,3 +86,21 @@ def test_a_term_not_built_by_compile_term_is_still_searched() -> None:
     lex = Lexicon((compile_term("videovigilancia", "safety/intelligent_cctv"), odd))
     assert lex.matching("closed-circuit cameras", "closed-circuit cameras") == [odd]
     assert lex.matching("cctv", "cctv") == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(texts, min_size=2, max_size=6))
+def test_matching_stays_exact_when_the_word_memo_fills_and_restarts(some_texts: list[str]) -> None:
+    """The index remembers what each word brings (and which words bring nothing) up to a bound, then starts
+    again: with a bound of a few words, every text still finds what searching every term finds."""
+    import kscity.core.classify.text as text_module
+
+    fresh = Lexicon(LEXICON.terms)  # its own, empty memo
+    bound = text_module._WORD_MEMO_SIZE
+    text_module._WORD_MEMO_SIZE = 3
+    try:
+        for text in [*some_texts, *some_texts]:  # the second time, words are remembered or forgotten
+            norm, cased = reference_normalise(text), reference_normalise(text, casefold=False)
+            assert fresh.matching(norm, cased) == REFERENCE.matching(norm, cased)
+    finally:
+        text_module._WORD_MEMO_SIZE = bound

@@ -150,7 +150,7 @@ class Lexicon:
 
 
 _WORD = re.compile(r"\w+")
-_WORD_MEMO_SIZE = 50_000  # distinct words per side whose leading-word matches are remembered (a few MB)
+_WORD_MEMO_SIZE = 50_000  # distinct words per side whose leads and one-word terms are remembered (a few MB)
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,8 @@ class _Side:
     wholes: dict[str, tuple[int, ...]]  # word -> one-word whole-word terms
     checked: dict[int, tuple[_Checked, ...]]  # one of its lead ids -> terms searched with their pattern
     unindexed: dict[str, tuple[_Checked, ...]]  # terms with no leading word (Hangul) by their first character
-    _memo: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _memo: dict[str, tuple[frozenset[int], frozenset[int]]] = field(default_factory=dict, repr=False, compare=False)
+    _barren: set[str] = field(default_factory=set, repr=False, compare=False)  # words known to bring nothing
 
     @staticmethod
     def build(terms: Sequence[tuple[int, Term, bool, bool, list[str]]]) -> _Side:
@@ -221,31 +222,39 @@ class _Side:
         return _Side(leads, tuple(sorted({len(w) for w in leads})), _tuples(stems), _tuples(wholes),
                      _tuples(checked), _tuples(unindexed))
 
-    def _leads_of(self, word: str) -> tuple[int, ...]:
-        """Ids of the leading words that `word` starts with."""
-        ids = self._memo.get(word)
-        if ids is None:
+    def _word(self, word: str) -> tuple[frozenset[int], frozenset[int]]:
+        """What one word of a text brings: the ids of the leading words it starts with, and the terms it decides
+        alone (one-word stems it starts with, one-word whole terms it is)."""
+        known = self._memo.get(word)
+        if known is None:
             leads = self.leads
-            ids = tuple(leads[p] for n in self.lengths if n <= len(word) and (p := word[:n]) in leads)
-            if len(self._memo) >= _WORD_MEMO_SIZE:
+            ids = [leads[p] for n in self.lengths if n <= len(word) and (p := word[:n]) in leads]
+            terms = {t for i in ids for t in self.stems.get(i, ())}
+            terms.update(self.wholes.get(word, ()))
+            known = (frozenset(ids), frozenset(terms))
+            if len(self._memo) + len(self._barren) >= _WORD_MEMO_SIZE:
                 self._memo.clear()
-            self._memo[word] = ids
-        return ids
+                self._barren.clear()
+            if ids or terms:
+                self._memo[word] = known
+            else:
+                self._barren.add(word)
+        return known
 
     def matching(self, text: str) -> set[int]:
         """Indexes of the terms whose pattern occurs in `text`."""
         found: set[int] = set()
         if not (self.leads or self.wholes or self.unindexed):
             return found
-        words = set(_WORD.findall(text))
         present: set[int] = set()
-        for w in words:
-            present.update(self._leads_of(w))
-        for w in self.wholes.keys() & words:
-            found.update(self.wholes[w])
-        for lead in present:
-            found.update(self.stems.get(lead, ()))
-            for c in self.checked.get(lead, ()):
+        memo, word = self._memo, self._word
+        for w in set(_WORD.findall(text)) - self._barren:  # most words of a text start no term: skipped at C speed
+            leads, terms = memo.get(w) or word(w)
+            present |= leads
+            found |= terms
+        checked = self.checked
+        for lead in present & checked.keys():
+            for c in checked[lead]:
                 if c.leads <= present and all(s in text for s in c.substrings) and c.pattern.search(text):
                     found.add(c.term)
         if self.unindexed:

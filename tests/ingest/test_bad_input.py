@@ -134,6 +134,18 @@ def test_non_iso_dates(tmp_path: Path, bad_date: str) -> None:
     assert error.path == "tender.tenderPeriod.endDate" and bad_date in error.message
 
 
+@pytest.mark.parametrize("edge", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00"])
+def test_a_date_that_utc_takes_past_the_calendar_is_refused_not_a_crash(tmp_path: Path, edge: str) -> None:
+    """ISO 8601 as written, but kept in UTC it would fall before the year 1 or after 9999: the release is
+    quarantined with the date's place, the next one is read."""
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(package(release(date=edge), release(ocid="ocds-abc-2", date="2020-01-01T00:00:00Z"))))
+    items = read(path)
+    assert [type(i) for i in items] == [Rejected, Accepted]
+    error = items[0].errors[0]
+    assert error.path == "date" and edge in error.message
+
+
 @pytest.mark.parametrize(
     "xml",
     [

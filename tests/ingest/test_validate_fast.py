@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kscity.ingest.items import canonical_bytes, content_hash
-from kscity.ingest.validate import _clean, check_release, clean_canonical
+from kscity.ingest.validate import _clean, check_release, clean_canonical, is_iso_datetime, parse_datetime
 
 # the keys clean_canonical may be unsure about (False while _clean says True): a key ending in an escaped
 # quote + amount/currency ('"x\\"amount":'), or in the escape \u001d + "ate" (which reads like 'date":')
@@ -166,3 +166,17 @@ def test_shared_ocds_releases_check_the_same_with_canonical_bytes(shared_data: P
         unsure += slow and not fast
     assert count > 500 and unclean > 0  # the shared data has releases with bad dates and amounts
     assert unsure == 0  # no real release takes the slow path for nothing
+
+
+_ISO_LIKE = st.builds(
+    lambda year, month, day, time, zone: f"{year:04d}-{month:02d}-{day:02d}{time}{zone}",
+    st.sampled_from([1, 2, 1999, 2024, 9998, 9999]), st.integers(0, 13), st.integers(0, 32),
+    st.sampled_from(["", "T00:00:00", "T23:59:59.999999", "T12:00", " 10:00:00", "T25:00:00"]),
+    st.sampled_from(["", "Z", "z", "+05:00", "-05:00", "+14:00", "-23:59", "+0530", "+24:00"]),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(_ISO_LIKE, st.sampled_from(_DATES), st.text(max_size=30)))
+def test_is_iso_datetime_says_whether_parse_datetime_reads_it(value: str) -> None:
+    assert is_iso_datetime(value) == (parse_datetime(value) is not None)

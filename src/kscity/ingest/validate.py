@@ -44,11 +44,34 @@ def parse_datetime(value: str) -> datetime | None:
     with an offset comes back in UTC without one, as the store keeps times: a database column without a time zone
     would otherwise keep the publisher's wall-clock time on SQLite and the UTC time on PostgreSQL (12:00+01:00 was
     12:00 on one and 11:00 on the other)."""
+    found = _as_written(value)
+    return _in_utc(found) if found is not None and found.tzinfo else found
+
+
+def is_iso_datetime(value: str) -> bool:
+    """Whether parse_datetime reads `value`: the checks ask only that, of a release's ten or so dates each, and
+    the move to UTC they do not need was a tenth of checking (only on the first and last days a datetime can
+    hold can that move fail)."""
+    found = _as_written(value)
+    return found is not None and (not found.tzinfo or 1 < found.year < 9999 or _in_utc(found) is not None)
+
+
+def _in_utc(found: datetime) -> datetime | None:
+    """An aware time in UTC without an offset; None when UTC takes it past what a datetime holds (0001-01-01
+    at +05:00 is the year 0 in UTC)."""
+    try:
+        return utc_naive(found)
+    except OverflowError:
+        return None
+
+
+def _as_written(value: str) -> datetime | None:
+    """parse_datetime's time, in the offset it was written with (if any)."""
     text = value.strip()
     if len(text) < 10 or text[4] != "-" or text[7] != "-":
         return None  # fromisoformat in 3.11 also takes '20180507', which OCDS does not allow
     try:
-        return utc_naive(datetime.fromisoformat(text.replace("z", "Z")))
+        return datetime.fromisoformat(text.replace("z", "Z"))
     except ValueError:
         try:
             return datetime.combine(date.fromisoformat(text[:10]), datetime.min.time()) if len(text) == 10 else None
@@ -91,7 +114,7 @@ def _walk(node: Any, path: str, where: str, errors: list[ReadError]) -> None:
                     )
                 )
             elif key.endswith(_DATE_KEYS_SUFFIX) and isinstance(value, str) and value.strip():
-                if parse_datetime(value) is None:
+                if not is_iso_datetime(value):
                     errors.append(
                         ReadError(
                             where,
@@ -133,7 +156,7 @@ def _clean(node: Any) -> bool:
             if kind == _CURRENCY and value is not None and not is_currency(value):
                 return False
             if kind == _DATE and isinstance(value, str) and value.strip():
-                if parse_datetime(value) is None:
+                if not is_iso_datetime(value):
                     return False
             elif isinstance(value, dict | list) and not _clean(value):
                 return False
@@ -171,7 +194,7 @@ def clean_canonical(data: bytes) -> bool:
             return False
     for raw in set(_DATE_TEXT.findall(data)):  # a release repeats its dates ('candidate' is a date key, 'rate' not)
         text: str = orjson.loads(b'"' + raw + b'"') if b"\\" in raw else raw.decode()
-        if text.strip() and parse_datetime(text) is None:
+        if text.strip() and not is_iso_datetime(text):
             return False
     return True
 

@@ -50,6 +50,12 @@ def test_bad_files_get_a_report_not_a_crash(kscity: Run, tmp_path: Path, content
     assert expect.lower() in json.dumps(rep).lower()
 
 
+@pytest.mark.parametrize(("lang", "says"), [("en", "error: invalid setting"), ("ko", "잘못된 설정값")])
+def test_a_bad_setting_exits_2_naming_it(kscity: Run, cli_env: dict[str, str], lang: str, says: str) -> None:
+    p = kscity("ingest", "/no/such/file.json", env=dict(cli_env, KSCITY_INGEST_COMMIT_ITEMS="0", KSCITY_LANG=lang))
+    assert p.returncode == 2 and says in p.stderr and "KSCITY_INGEST_COMMIT_ITEMS" in p.stderr
+
+
 def test_missing_path_exits_2(kscity: Run) -> None:
     assert kscity("init").returncode == 0
     p = kscity("ingest", "/no/such/file.json")

@@ -40,7 +40,8 @@ def get_app() -> App:
         return build_app()
     except ValidationError as exc:
         bad = "; ".join(f"KSCITY_{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors())
-        fail(f"error: invalid setting: {bad}", EXIT_USAGE)
+        ko = cli_locale() == "ko"
+        fail(f"오류: 잘못된 설정값입니다: {bad}" if ko else f"error: invalid setting: {bad}", EXIT_USAGE)
 
 
 def _default(obj: object) -> Any:

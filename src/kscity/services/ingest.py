@@ -191,10 +191,10 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
                 progress: Progress | None = None, cache: LinkCache | None = None, worker: bool | None = None,
                 name: str | None = None, commit_items: int = COMMIT_ITEMS) -> FileReport:
     """Ingest one file in committed transactions of `commit_items` items (or COMMIT_SECONDS) at most; returns its
-    report (never raises for bad content). `worker`: read
-    the file in a second process (None: when there are two cores and the file has WORKER_MIN_BYTES). `name`: how
-    the report, the import's record and its messages name the file (an upload: its uploaded name, not the
-    scratch copy's path; the name is also part of what makes a re-run's quarantine add nothing)."""
+    report (never raises for bad content). `worker`: read the file in a second process (None: when there are two
+    cores and the file has WORKER_MIN_BYTES). `name`: how the report, the import's record and its messages name
+    the file (an upload: its uploaded name, not the scratch copy's path; the name is also part of what makes a
+    re-run's quarantine add nothing)."""
     cache = cache if cache is not None else LinkCache()
     report = FileReport(path=name or str(path))
     with kapp.transaction() as session:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -135,6 +136,25 @@ def test_normalise_with_the_first_word_check_equals_running_every_pattern(parts:
     assert f.normalise(text) == " ".join(expected.split())
 
 
+
+_NUMBERISH = st.text(st.sampled_from(list("0123456789 .,'\u00a0\u202f\t\nkmbilonrdsKMB€x٣")), max_size=24)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_NUMBERISH, st.sampled_from(["1.200.000", "1,2 mio", "3 bn", "12 345,67", "2k", "5 million",
+                                                       "1 000 000 m", "0,5mrd"]), st.text(max_size=6)), max_size=6))
+def test_normalise_numbers_skips_only_what_could_not_match(parts: list[str]) -> None:
+    """normalise_numbers tries its two patterns only when a cheaper one finds what each match contains: the text
+    out is what trying them always gives."""
+    f = dedupe_features
+    text = "".join(parts)
+    assert f.normalise_numbers(text) == f._MULTIPLIERS.sub(f._multiplied, f._NUM_GROUPED.sub(f._grouped, text))
+
+
+@pytest.mark.parametrize(("text", "plain"), [("1.200.000 eur", "1200000 eur"), ("1,2 mio", "1200000"),
+                                             ("12 345,67 x", "12345 x"), ("lot 3 of 2024", "lot 3 of 2024")])
+def test_normalise_numbers_writes_plain_integers(text: str, plain: str) -> None:
+    assert dedupe_features.normalise_numbers(text) == plain
 
 _pool = st.sampled_from(["", "a", "b"])
 _dupes = st.builds(

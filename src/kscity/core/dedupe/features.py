@@ -118,6 +118,10 @@ _MULTIPLIERS = re.compile(r"(\d+(?:[.,]\d+)?)\s*(k|m|mio|mln|million|millions|bn
 _MULT = {"k": 1e3, "m": 1e6, "mio": 1e6, "mln": 1e6, "million": 1e6, "millions": 1e6,
          "bn": 1e9, "mrd": 1e9, "billion": 1e9}
 _NON_WORD = re.compile(r"[^\w]+")
+# what every match of the two above contains, found several times faster than they are tried: a title without
+# a grouped number or a multiplier (most) skips them (_NUM_GROUPED's look-behind keeps re from skipping ahead)
+_MAY_GROUP = re.compile(r"\d[ .,\u00a0\u202f']\d{3}")
+_MAY_MULTIPLY = re.compile(r"\d\s*[kmb]")
 
 
 def fold(text: str) -> str:
@@ -130,16 +134,17 @@ def fold(text: str) -> str:
 
 def normalise_numbers(text: str) -> str:
     """Write grouped numbers and multipliers as plain integers ("1.200.000", "1,2 Mio" -> "1200000")."""
+    if _MAY_GROUP.search(text):
+        text = _NUM_GROUPED.sub(_grouped, text)
+    return _MULTIPLIERS.sub(_multiplied, text) if _MAY_MULTIPLY.search(text) else text
 
-    def grouped(m: re.Match[str]) -> str:
-        digits = re.sub(r"[ .,\u00a0\u202f']", "", m.group(0)[: len(m.group(0)) - _decimals(m.group(0))])
-        return digits
 
-    def mult(m: re.Match[str]) -> str:
-        return str(round(float(m.group(1).replace(",", ".")) * _MULT[m.group(2)]))
+def _grouped(m: re.Match[str]) -> str:
+    return re.sub(r"[ .,\u00a0\u202f']", "", m.group(0)[: len(m.group(0)) - _decimals(m.group(0))])
 
-    text = _NUM_GROUPED.sub(grouped, text)
-    return _MULTIPLIERS.sub(mult, text)
+
+def _multiplied(m: re.Match[str]) -> str:
+    return str(round(float(m.group(1).replace(",", ".")) * _MULT[m.group(2)]))
 
 
 def _decimals(s: str) -> int:

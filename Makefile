@@ -3,6 +3,9 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# mypyc's compiled modules (setup.py, kscity/native.py): rebuilt when one of their sources changes
+NATIVE := src/kscity/_native.json
+NATIVE_SRC := $(shell sed -n 's|^    "\(kscity/.*\.py\)",$$|src/\1|p' setup.py)
 
 .PHONY: run test lint bench init clean browser
 
@@ -12,10 +15,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+$(NATIVE): $(NATIVE_SRC) setup.py mypyc.ini | $(STAMP)
+	$(BIN)/pip install -q --no-deps -e .
+	touch $(NATIVE)
+
 # the real OCDS and TED notices beside the project (never copied into it) feed the demo's pipeline
 SHARED_DATA ?= $(if $(KSCITY_SHARED_DATA),$(KSCITY_SHARED_DATA),../shared/data)
 
-init: $(STAMP)
+init: $(NATIVE)
 	$(BIN)/kscity init --sample
 	@if [ -d "$(SHARED_DATA)/ocds" ] && [ -d "$(SHARED_DATA)/ted" ]; then \
 	  echo "notices / 공고: $(SHARED_DATA)/ocds, $(SHARED_DATA)/ted"; \
@@ -39,15 +46,16 @@ browser:
 	  apt-get install -y -qq poppler-utils fonts-nanum >/dev/null 2>&1 || \
 	  (apt-get update -qq && apt-get install -y -qq poppler-utils fonts-nanum >/dev/null)
 
-test: $(STAMP) browser
+test: $(NATIVE) browser
 	$(BIN)/pytest -q -p no:cacheprovider -n auto --durations=15
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench setup.py
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(NATIVE)
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var build $(NATIVE)
+	find src -name '*.so' -delete

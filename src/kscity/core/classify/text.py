@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
+from mypy_extensions import mypyc_attr
 
 from kscity.core.marks import without_marks
 from kscity.model.opportunity import NOT_SMART_CITY
@@ -120,6 +121,7 @@ def _pattern_source(body: str, whole: bool, tokens: Sequence[str]) -> str:
     return sep.join(parts)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)  # a test's subclass matches by searching every term
 @dataclass(frozen=True)
 class Lexicon:
     """All languages' terms together: notices are often mislabelled by language, so every term is tried."""

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
+from typing import Any
 
 from kscity.core.marks import without_marks
 from kscity.model.opportunity import Notice
@@ -215,6 +216,11 @@ class NoticeFeatures:
     cpv_main: str | None
     cpv_divisions: frozenset[str]
     embedding: tuple[float, ...] | None = None
+
+    def __reduce__(self) -> tuple[type[NoticeFeatures], tuple[Any, ...]]:
+        # pickled by value (the reading process sends features): a compiled frozen class cannot be restored field
+        # by field, its __setattr__ refuses
+        return (NoticeFeatures, tuple(getattr(self, f.name) for f in fields(self)))
 
 
 def notice_key(notice: Notice) -> str:

@@ -1,0 +1,64 @@
+"""Builds kscity with its hot pure modules compiled to C by mypyc (the compiler mypy ships; black and mypy itself
+are shipped the same way). The modules stay ordinary, type-checked Python: the compiled build runs the same source
+about 1.3x faster on ingest (BENCHMARKS.md, eighteenth session), and `KSCITY_PURE=1` or a stale build runs the
+Python (kscity/native.py).
+
+KSCITY_NATIVE=0 builds pure Python only (no C compiler needed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from setuptools import setup
+from setuptools.command.build_ext import build_ext
+
+HERE = Path(__file__).resolve().parent
+SRC = HERE / "src"
+# the ingest's per-release work: reading, checks, the notice, classification, linkage features and scores
+NATIVE = [
+    "kscity/core/classify/codes.py",
+    "kscity/core/classify/combine.py",
+    "kscity/core/classify/text.py",
+    "kscity/core/dedupe/block.py",
+    "kscity/core/dedupe/features.py",
+    "kscity/core/dedupe/score.py",
+    "kscity/ingest/compile.py",
+    "kscity/ingest/jsonsplit.py",
+    "kscity/ingest/normalize.py",
+    "kscity/ingest/ocds.py",
+    "kscity/ingest/places.py",
+    "kscity/ingest/validate.py",
+]
+MANIFEST = "_native.json"  # module -> sha256 of the source it was compiled from
+
+
+def _module(path: str) -> str:
+    return path.removesuffix(".py").replace("/", ".")
+
+
+class _BuildWithManifest(build_ext):
+    """build_ext that also writes the manifest kscity.native checks at import, beside the compiled modules."""
+
+    def run(self) -> None:
+        super().run()
+        digests = {_module(p): hashlib.sha256((SRC / p).read_bytes()).hexdigest() for p in NATIVE}
+        package = (SRC if self.inplace else Path(self.build_lib)) / "kscity"
+        package.mkdir(parents=True, exist_ok=True)
+        (package / MANIFEST).write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n")
+
+
+def _ext_modules() -> list[Any]:
+    if os.environ.get("KSCITY_NATIVE", "1") == "0":
+        return []
+    from mypyc.build import mypycify
+
+    return list(mypycify(["--config-file", "mypyc.ini", *(f"src/{p}" for p in NATIVE)], opt_level="3",
+                         target_dir="build/mypyc"))
+
+
+setup(ext_modules=_ext_modules(), cmdclass={"build_ext": _BuildWithManifest})

@@ -19,7 +19,8 @@ from setuptools.command.build_ext import build_ext
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "src"
-# the ingest's per-release work: reading, checks, the notice, classification, linkage features and scores
+# the ingest's per-release work: reading, checks, the notice, classification, linkage features and scores, the
+# item made ready for the store, bulk inserts
 NATIVE = [
     "kscity/core/classify/codes.py",
     "kscity/core/classify/combine.py",
@@ -33,6 +34,8 @@ NATIVE = [
     "kscity/ingest/ocds.py",
     "kscity/ingest/places.py",
     "kscity/ingest/validate.py",
+    "kscity/services/ingest_ready.py",
+    "kscity/store/bulk.py",
 ]
 MANIFEST = "_native.json"  # module -> sha256 of the source it was compiled from
 
@@ -45,6 +48,10 @@ class _BuildWithManifest(build_ext):
     """build_ext that also writes the manifest kscity.native checks at import, beside the compiled modules."""
 
     def run(self) -> None:
+        if self.inplace:  # a module taken off the list must not leave its old build shadowing its source
+            (SRC / "kscity" / MANIFEST).unlink(missing_ok=True)
+            for old in SRC.rglob("*.so"):
+                old.unlink()
         super().run()
         digests = {_module(p): hashlib.sha256((SRC / p).read_bytes()).hexdigest() for p in NATIVE}
         package = (SRC if self.inplace else Path(self.build_lib)) / "kscity"

@@ -32,6 +32,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_ingest_read import SHARED, build, parse_gc_off
+from kscity import NATIVE_BUILD
 
 SCHEMA = SHARED / "ocds-schema" / "1__1__5" / "release-schema.json"
 
@@ -117,11 +118,11 @@ def _memory_kb(pids: list[int]) -> tuple[int, int]:
     return pss, rss
 
 
-def _kscity(path: Path, db: Path) -> tuple[float, float, float, float, float]:
+def _kscity(path: Path, db: Path, pure: bool = False) -> tuple[float, float, float, float, float]:
     """`kscity ingest` on a fresh SQLite database: seconds, the peaks over its process tree (sampled every 0.1 s)
     of summed PSS and of summed RSS, the bytes it wrote to the disk as last sampled, and the database's size
-    (all in MB)."""
-    env = dict(os.environ, KSCITY_DATABASE_URL=f"sqlite:///{db}")
+    (all in MB). `pure`: the Python source of the modules the install compiled (KSCITY_PURE=1)."""
+    env = dict(os.environ, KSCITY_DATABASE_URL=f"sqlite:///{db}", KSCITY_PURE="1" if pure else "0")
     subprocess.run([sys.executable, "-m", "kscity.cli", "init"], env=env, check=True, capture_output=True)
     t = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "kscity.cli", "ingest", str(path), "--format", "json"], env=env,
@@ -168,6 +169,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         compile_s = [_ocdskit_cli(path) if SCHEMA.exists() else float("nan")]
         bare_s = _bare_loader(path, Path(d) / "bare.db")
         ingest_s, pss, rss, written, db_mb = _kscity(path, Path(d) / "b.db")
+        pure_s = _kscity(path, Path(d) / "pure.db", pure=True)[0] if NATIVE_BUILD == "compiled" else float("nan")
         os.sync()  # the ingest wrote ~3 GB: the baselines timed after it should not share the machine with writeback
         parse_s.append(parse_gc_off(path, n))
         compile_s.append(_ocdskit_cli(path) if SCHEMA.exists() else float("nan"))
@@ -191,6 +193,9 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
          "unit": "releases/s", "baseline": anchor, "ratio": n / bare_s / anchor},
         {"figure": "(reference) bare loader vs orjson parse", "value": n / bare_s, "unit": "releases/s",
          "baseline": floor, "ratio": n / bare_s / floor},
+        {"figure": "(reference) kscity ingest, its compiled modules (setup.py) vs their Python source "
+                   "(KSCITY_PURE=1)", "value": rate, "unit": "releases/s", "baseline": n / pure_s,
+         "ratio": rate * pure_s / n},
         {"figure": f"kscity ingest peak RSS (summed over its process tree), {mib:,.0f} MiB file", "value": rss,
          "unit": "MB", "target": "< 400 MB", "ok": rss < 400},
         {"figure": "kscity ingest peak PSS (summed over its process tree)", "value": pss, "unit": "MB"},

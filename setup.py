@@ -3,7 +3,7 @@ are shipped the same way). The modules stay ordinary, type-checked Python: the c
 about 1.3x faster on ingest (BENCHMARKS.md, eighteenth session), and `KSCITY_PURE=1` or a stale build runs the
 Python (kscity/native.py).
 
-KSCITY_NATIVE=0 builds pure Python only (no C compiler needed).
+KSCITY_NATIVE=0 builds pure Python only; so does a machine where the C build fails (with a warning).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -45,18 +46,28 @@ def _module(path: str) -> str:
 
 
 class _BuildWithManifest(build_ext):
-    """build_ext that also writes the manifest kscity.native checks at import, beside the compiled modules."""
+    """build_ext that also writes the manifest kscity.native checks at import, beside the compiled modules. A build
+    that fails (no C compiler, say) installs the Python source instead, with a warning: slower, the same results."""
 
     def run(self) -> None:
+        out = SRC if self.inplace else Path(self.build_lib)
         if self.inplace:  # a module taken off the list must not leave its old build shadowing its source
             (SRC / "kscity" / MANIFEST).unlink(missing_ok=True)
             for old in SRC.rglob("*.so"):
                 old.unlink()
-        super().run()
+        if not self.extensions:
+            return
+        try:
+            super().run()
+        except Exception as exc:  # any failure of the C build leaves the pure install
+            for partial in out.rglob("*.so"):
+                partial.unlink()
+            print(f"warning: kscity's modules were not compiled ({exc}); installing their Python source\n"
+                  f"경고: kscity 모듈을 컴파일하지 못했습니다 ({exc}); 파이썬 소스로 설치합니다", file=sys.stderr)
+            return
         digests = {_module(p): hashlib.sha256((SRC / p).read_bytes()).hexdigest() for p in NATIVE}
-        package = (SRC if self.inplace else Path(self.build_lib)) / "kscity"
-        package.mkdir(parents=True, exist_ok=True)
-        (package / MANIFEST).write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n")
+        (out / "kscity").mkdir(parents=True, exist_ok=True)
+        (out / "kscity" / MANIFEST).write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n")
 
 
 def _ext_modules() -> list[Any]:

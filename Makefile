@@ -13,10 +13,12 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip >/dev/null 2>&1 || true
 	$(BIN)/pip install -q -e '.[dev]'
+	@$(BIN)/python -c "import kscity; print('kscity modules / 모듈:', kscity.NATIVE_BUILD)"
 	touch $(STAMP)
 
 $(NATIVE): $(NATIVE_SRC) setup.py mypyc.ini | $(STAMP)
 	$(BIN)/pip install -q --no-deps -e .
+	@$(BIN)/python -c "import kscity; print('kscity modules / 모듈:', kscity.NATIVE_BUILD)"
 	touch $(NATIVE)
 
 # the real OCDS and TED notices beside the project (never copied into it) feed the demo's pipeline

@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 # mypyc's compiled modules (setup.py, kscity/native.py): rebuilt when one of their sources changes
 NATIVE := src/kscity/_native.json
 NATIVE_SRC := $(shell sed -n 's|^    "\(kscity/.*\.py\)",$$|src/\1|p' setup.py)
+SAY_BUILD := $(BIN)/python -c "import kscity; print('kscity modules / 모듈:', kscity.NATIVE_BUILD)"
 
 .PHONY: run test lint bench init clean browser
 
@@ -13,12 +14,12 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip >/dev/null 2>&1 || true
 	$(BIN)/pip install -q -e '.[dev]'
-	@$(BIN)/python -c "import kscity; print('kscity modules / 모듈:', kscity.NATIVE_BUILD)"
+	@$(SAY_BUILD)
 	touch $(STAMP)
 
 $(NATIVE): $(NATIVE_SRC) setup.py mypyc.ini | $(STAMP)
 	$(BIN)/pip install -q --no-deps -e .
-	@$(BIN)/python -c "import kscity; print('kscity modules / 모듈:', kscity.NATIVE_BUILD)"
+	@$(SAY_BUILD)
 	touch $(NATIVE)
 
 # the real OCDS and TED notices beside the project (never copied into it) feed the demo's pipeline

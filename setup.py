@@ -70,8 +70,13 @@ class _BuildWithManifest(build_ext):
         (out / "kscity" / MANIFEST).write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n")
 
 
+# the commands that build; pip also runs setup.py twice per install for metadata only (egg_info, dist_info), where
+# mypyc's work (type-checking, writing C: ~25 s each time) would be thrown away
+_BUILDS = {"build", "build_ext", "bdist_wheel", "editable_wheel", "develop", "install"}
+
+
 def _ext_modules() -> list[Any]:
-    if os.environ.get("KSCITY_NATIVE", "1") == "0":
+    if os.environ.get("KSCITY_NATIVE", "1") == "0" or not _BUILDS & set(sys.argv[1:]):
         return []
     from mypyc.build import mypycify
 

@@ -34,8 +34,13 @@ class _FromSource(importlib.abc.MetaPathFinder):
                   target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
         if fullname not in self.names:
             return None
-        source = _ROOT.joinpath(*fullname.split(".")).with_suffix(".py")
+        source = _source(fullname)
         return importlib.util.spec_from_file_location(fullname, source) if source.is_file() else None
+
+
+def _source(module: str) -> Path:
+    """A module's Python source file."""
+    return _ROOT.joinpath(*module.split(".")).with_suffix(".py")
 
 
 def _manifest() -> dict[str, str]:
@@ -48,7 +53,7 @@ def _manifest() -> dict[str, str]:
 
 def _fresh(module: str, digest: str) -> bool:
     try:
-        return hashlib.sha256(_ROOT.joinpath(*module.split(".")).with_suffix(".py").read_bytes()).hexdigest() == digest
+        return hashlib.sha256(_source(module).read_bytes()).hexdigest() == digest
     except OSError:
         return False
 
@@ -67,8 +72,3 @@ def _choose() -> str:
 
 
 BUILD = _choose()
-
-
-def compiled(module: ModuleType) -> bool:
-    """Whether a module runs compiled (its file is not Python source)."""
-    return not str(getattr(module, "__file__", "") or "").endswith(".py")

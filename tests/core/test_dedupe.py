@@ -8,7 +8,16 @@ from datetime import datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kscity.core.dedupe import compare, features_of, link, match_against, normalise, notice_key
+from kscity.core.dedupe import (
+    blocking_keys,
+    compare,
+    features_of,
+    link,
+    linking_keys,
+    match_against,
+    normalise,
+    notice_key,
+)
 from kscity.core.dedupe.features import buyer_tokens, tokens
 from kscity.core.dedupe.score import compare_values
 from kscity.model.opportunity import ItemCode, Notice, SourceRef
@@ -133,6 +142,17 @@ def test_a_notice_always_matches_a_copy_of_itself(n: Notice) -> None:
     other = dataclasses.replace(n, source=SourceRef("elsewhere", n.source.notice_id + "c"))
     assert compare(features_of(n), features_of(other)).score >= 0.5
     assert len(link([n, other])) == 1
+
+
+@given(notices, notices)
+def test_the_keys_a_store_leaves_out_are_shared_only_within_one_ocid(a: Notice, b: Notice) -> None:
+    fa, fb = features_of(a), features_of(b)
+    assert blocking_keys(fa) - linking_keys(fa) == {f"id:{a.ocid}"}
+    assert linking_keys(fa) <= blocking_keys(fa)
+    if a.ocid != b.ocid:  # notices of two ocids meet under the same keys whether or not the id keys are there
+        assert blocking_keys(fa) & blocking_keys(fb) == linking_keys(fa) & linking_keys(fb)
+    else:
+        assert f"id:{a.ocid}" in blocking_keys(fa) & blocking_keys(fb)
 
 
 @settings(max_examples=60)

@@ -73,3 +73,13 @@ def test_candidates_of_a_batch_are_those_of_each_notice(kapp: App, shared_data: 
         assert over_limit, "some asks had more candidates than the limit"
         assert both, "some asks had candidates in both ranges"
         assert many[-1] == [some], "a key with odd characters is found as it is"
+
+
+def test_the_store_files_each_notice_under_its_linking_keys_only(kapp: App, shared_data: Path, tmp_path: Path) -> None:
+    """No key row for a notice's own id: only notices of the same ocid share it, and the store has one link per ocid
+    (TED twins still link: tests/services/test_ingest.py)."""
+    _fill(kapp, shared_data, tmp_path)
+    with kapp.read() as session:
+        keys = session.scalars(select(LinkKeyRow.key)).all()
+    assert keys, "the notices were filed under some keys"
+    assert not [k for k in keys if k.startswith("id:")]

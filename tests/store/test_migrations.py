@@ -106,3 +106,25 @@ def test_link_key_is_one_b_tree_on_sqlite(tmp_path: Path) -> None:
                                     "AND tbl_name = 'link_key'")).scalars().all()
     assert "WITHOUT ROWID" in sql and indexes == []
     kapp.dispose()
+
+
+def test_0012_drops_only_the_own_id_keys(database_url: str) -> None:
+    kapp = App(Settings(database_url=database_url, admin_token="t"))
+    cfg = alembic_config(kapp.engine)
+    command.upgrade(cfg, "heads")
+    command.downgrade(cfg, "0011")
+    with kapp.engine.begin() as conn:
+        conn.execute(text("INSERT INTO opportunity (id, ocid, title, description, language, buyer, procurement_method, "
+                          "stage, items, documents, service, class_score, class_method, evidence, search_text, "
+                          "updated_at) VALUES (1, 'ocds-x-1', 't', '', 'es', '', '', 'tender', '[]', :d, 'safety', "
+                          "1.0, 'codes', '[]', '', CURRENT_TIMESTAMP)"), {"d": b"[]"})
+        conn.execute(text("INSERT INTO notice_link (ocid, opportunity_id, source, url, link_score, link_reasons, "
+                          "notice) VALUES ('ocds-x-1', 1, 's', '', 1.0, '[]', :n)"), {"n": b"{}"})
+        for key in ("id:ocds-x-1", "MEX|b:id", "MEX|cpv:45", "ic:x", "id;x", "id"):
+            conn.execute(text("INSERT INTO link_key (key, ocid, publisher) VALUES (:k, 'ocds-x-1', 'ocds-x-')"),
+                         {"k": key})
+    upgrade(kapp.engine)
+    with kapp.read() as session:
+        keys = session.scalars(select(LinkKeyRow.key)).all()
+    kapp.dispose()
+    assert sorted(keys) == sorted(["MEX|b:id", "MEX|cpv:45", "ic:x", "id;x", "id"])

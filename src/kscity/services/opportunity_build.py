@@ -18,7 +18,7 @@ from sqlalchemy import LargeBinary, Table, select, type_coerce, update
 from sqlalchemy.orm import Session
 
 from kscity.core.classify import classify_many
-from kscity.core.dedupe import DEFAULT_THRESHOLD, NoticeFeatures, blocking_keys, compare, features_of
+from kscity.core.dedupe import DEFAULT_THRESHOLD, NoticeFeatures, compare, features_of, linking_keys
 from kscity.ingest import compile_folding, compiles_to_itself, notice_from_release, release_order
 from kscity.model.opportunity import Classification, Notice
 from kscity.model.serialize import notice_from_json_text, notice_json, parts_json
@@ -593,7 +593,7 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
             # below needs more of it than its features, its link's url and its opportunity row, all at hand
             one, one_feats = rows[0], cast(NoticeFeatures, rows[0].features)
             batch.compiled[ocid] = None
-            one_keys = blocking_keys(one_feats) if ocid not in known else frozenset()
+            one_keys = linking_keys(one_feats) if ocid not in known else frozenset()
             prepared.append((ocid, one, None, one_feats, one_keys, publisher_of(ocid, one.kind),
                              (one.source, cast(LoneAhead, one.lone).url)))
             continue
@@ -604,7 +604,7 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
         # a lone release's notice is the one the ingest already wrote as JSON and packed, its features read ahead
         lone = rows[-1] if notice is rows[-1].notice else None
         feats = lone.features if lone is not None and lone.features is not None else features_of(notice)
-        keys = blocking_keys(feats) if ocid not in known else frozenset()
+        keys = linking_keys(feats) if ocid not in known else frozenset()
         prepared.append((ocid, lone, notice, feats, keys, publisher_of(ocid, rows[-1].kind),
                          (notice.source.source, notice.source.url)))
     asks = [(sorted(keys), publisher) for ocid, _, _, _, keys, publisher, _ in prepared if ocid not in known]

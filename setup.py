@@ -31,6 +31,7 @@ NATIVE = [
     "kscity/core/dedupe/score.py",
     "kscity/ingest/compile.py",
     "kscity/ingest/jsonsplit.py",
+    "kscity/ingest/merge.py",
     "kscity/ingest/normalize.py",
     "kscity/ingest/ocds.py",
     "kscity/ingest/places.py",

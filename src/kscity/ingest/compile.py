@@ -1,4 +1,7 @@
-"""Compile one ocid's releases into a compiled release with ocdsmerge, never fetching a schema from the internet.
+"""Compile one ocid's releases into a compiled release as ocdsmerge does, never fetching a schema from the internet.
+
+kscity.ingest.merge merges most releases itself, several times faster, and leaves to ocdsmerge what only ocdsmerge's
+own way of merging decides (values changing type, repeated ids); the results are the same (tests/ingest).
 
 Run time uses OCDS 1.1.5's merge rules shipped below (24 rules, derived from the release schema of
 open-contracting/standard tag 1__1__5, Apache-2.0; a test checks they equal ocdsmerge's rules read from the
@@ -20,6 +23,7 @@ from ocdsmerge.merge import CompiledRelease
 from ocdsmerge.rules import get_merge_rules
 
 from kscity.errors import InvalidInput
+from kscity.ingest.merge import RuleNode, merge_compiled, rule_tree
 from kscity.ingest.normalize import _d, _l  # the same "an object, or nothing" readers as the Notice mapping
 
 MergeRules = dict[tuple[str, ...], str]
@@ -65,6 +69,11 @@ def _merger(schema_path: str | None) -> Merger:
     return Merger(merge_rules=get_merge_rules(schema_path))
 
 
+@lru_cache(maxsize=8)
+def _tree(schema_path: str | None) -> RuleNode:
+    return rule_tree(_merger(schema_path).merge_rules)
+
+
 def merge_rules(schema_path: str | Path | None = None) -> MergeRules:
     """The merge rules in use: read from a local release schema, or the shipped OCDS 1.1.5 rules."""
     return dict(_merger(str(schema_path) if schema_path else None).merge_rules)
@@ -105,14 +114,20 @@ def compile_releases(
             f"compile_releases takes the releases of one ocid, got {len(ocids)}: {sorted(map(str, ocids))[:3]}",
             f"compile_releases는 한 ocid의 릴리스만 받습니다 ({len(ocids)}개 받음)",
         )
-    merger = Merger(merge_rules=rules) if rules is not None else _merger(str(schema_path) if schema_path else None)
+    if rules is not None:
+        return _extend(None, batch, rules, rule_tree(rules))[0]
+    path = str(schema_path) if schema_path else None
     # duplicate ids inside arrays are the publisher's data issue; merging by position is ocdsmerge's answer
-    return _extend(None, batch, merger.merge_rules)[0]
+    return _extend(None, batch, _merger(path).merge_rules, _tree(path))[0]
 
 
-def _extend(onto: dict[str, Any] | None, batch: list[dict[str, Any]], rules: MergeRules) -> tuple[dict[str, Any], bool]:
+def _extend(onto: dict[str, Any] | None, batch: list[dict[str, Any]], rules: MergeRules, tree: RuleNode,
+            ) -> tuple[dict[str, Any], bool]:
     """ocdsmerge's compiled release of `batch` merged onto `onto` (none: from nothing), and whether ocdsmerge
-    merged it without a warning; its warnings are caught either way."""
+    merged it without a warning; its warnings are caught either way. Merged here when kscity.ingest.merge can."""
+    direct = merge_compiled(batch, tree, onto)
+    if direct is not None:
+        return direct, True  # ocdsmerge warns only of repeated ids, which the direct merge leaves to it
     merged = CompiledRelease(onto, merge_rules=rules)
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -139,4 +154,4 @@ def compile_folding(releases: Iterable[dict[str, Any]], onto: dict[str, Any] | N
     says whether the result may be extended so later: not when ocdsmerge warned (an id repeated in an array),
     as then folding and compiling from the first release could differ. A test checks
     that folding gives the Notice compiling everything gives, on every split of the shared samples' ocids."""
-    return _extend(onto, sorted(releases, key=release_order), OCDS_1_1_5_MERGE_RULES)
+    return _extend(onto, sorted(releases, key=release_order), OCDS_1_1_5_MERGE_RULES, _tree(None))

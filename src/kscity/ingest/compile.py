@@ -80,9 +80,9 @@ def merge_rules(schema_path: str | Path | None = None) -> MergeRules:
 
 
 def _repeats(objects: Any) -> bool:
-    if not isinstance(objects, list):
+    if not isinstance(objects, list) or len(objects) < 2:
         return False
-    ids = [repr(o.get("id")) for o in objects if isinstance(o, dict) and "id" in o]
+    ids = [repr(o["id"]) for o in objects if isinstance(o, dict) and "id" in o]
     return len(ids) != len(set(ids))
 
 

@@ -1,13 +1,13 @@
 """OCDS compiled releases merged object by object, as ocdsmerge merges them, without its flattened paths.
 
 ocdsmerge (BSD-3-Clause) turns every release into a dictionary of JSON paths (one tuple per value, array items
-keyed by special strings), merges the dictionaries and builds the result back from the paths: for the ocids of
-several releases that was a third of the time the storing process spent building opportunities (344 µs an
-ocid of two or three releases). Here each release is merged straight into a tree of merged objects and arrays,
-with the same rules: values replace values, objects merge key by key, arrays of objects merge by `id` (items
-without one are added), `wholeListMerge` arrays and arrays holding anything but objects are replaced whole,
-empty objects and arrays add nothing, `null` removes a value, the top-level `id`, `date` and `tag` are the
-compiled release's own. Keys and items come out in the order ocdsmerge gives them.
+keyed by special strings), merges the dictionaries and builds the result back from the paths: 344 µs for an ocid
+of two or three releases, a tenth of the storing process's time building opportunities (116,145 releases: about
+1.8 s of 18.5 s), where merging directly, compiled, takes 46 µs. Here each release is merged straight into a tree
+of merged objects and arrays, with the same rules: values replace values, objects merge key by key, arrays of
+objects merge by `id` (items without one are added), `wholeListMerge` arrays and arrays holding anything but
+objects are replaced whole, empty objects and arrays add nothing, `null` removes a value, the top-level `id`,
+`date` and `tag` are the compiled release's own. Keys and items come out in the order ocdsmerge gives them.
 
 Where ocdsmerge's answer depends on its paths rather than on these rules (a value that is an object in one
 release and a text or an array in another, repeated ids in one array, ids equal as text but not as values,

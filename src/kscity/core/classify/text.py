@@ -186,8 +186,8 @@ class _Side:
     wholes: dict[str, tuple[int, ...]]  # word -> one-word whole-word terms
     checked: dict[int, tuple[_Checked, ...]]  # one of its lead ids -> terms searched with their pattern
     unindexed: dict[str, tuple[_Checked, ...]]  # terms with no leading word (Hangul) by their first character
-    # any of those first characters, found at C speed: most texts hold none, and a set of a text's characters
-    # (what it would be met by) cost a seventh of classifying it
+    # any of those first characters, found at C speed: most texts hold none, and making a set of a text's
+    # characters to meet them with was 2 µs of the 29 µs classifying a text took
     firsts: re.Pattern[str] | None = None
     _memo: dict[str, tuple[frozenset[int], frozenset[int]]] = field(default_factory=dict, repr=False, compare=False)
     _barren: set[str] = field(default_factory=set, repr=False, compare=False)  # words known to bring nothing

@@ -104,29 +104,33 @@ def _merge_into(merged: _Obj, obj: dict[str, Any], rules: RuleNode, skip: str | 
             continue
         if not value:  # an empty object or array records nothing
             continue
-        if key in fields and not isinstance(there, (_Obj, _Arr)):
-            raise _Undecided  # a value before, an object or array now
         sub = node if node is not None else _NO_RULES
-        if isinstance(value, dict):
-            if there is None:
-                fresh = _Obj()
-                _merge_into(fresh, value, sub)
-                if fresh.fields:
-                    fields[key] = fresh
-            elif isinstance(there, _Obj):
-                _merge_into(there, value, sub)
-            else:
-                raise _Undecided
+        if there is None:
+            if key in fields:
+                raise _Undecided  # null before, an object or array now
+            made = _new_obj(value, sub) if isinstance(value, dict) else _new_arr(value, sub)
+            if made is not None:
+                fields[key] = made
+        elif isinstance(value, dict) and isinstance(there, _Obj):
+            _merge_into(there, value, sub)
+        elif isinstance(value, list) and isinstance(there, _Arr):
+            _merge_items(there, value, sub)
         else:
-            if there is None:
-                arr = _Arr()
-                _merge_items(arr, value, sub)
-                if arr.items:
-                    fields[key] = arr
-            elif isinstance(there, _Arr):
-                _merge_items(there, value, sub)
-            else:
-                raise _Undecided
+            raise _Undecided  # a value before, or an object where an array was (or the other way round)
+
+
+def _new_obj(obj: dict[str, Any], rules: RuleNode) -> _Obj | None:
+    """An object merged into nothing; None when it records nothing (ocdsmerge then makes no object)."""
+    merged = _Obj()
+    _merge_into(merged, obj, rules)
+    return merged if merged.fields else None
+
+
+def _new_arr(items: list[Any], rules: RuleNode) -> _Arr | None:
+    """An array of objects merged into nothing; None when it records nothing."""
+    merged = _Arr()
+    _merge_items(merged, items, rules)
+    return merged if merged.items else None
 
 
 def _merge_items(arr: _Arr, items: list[Any], rules: RuleNode) -> None:
@@ -134,11 +138,9 @@ def _merge_items(arr: _Arr, items: list[Any], rules: RuleNode) -> None:
     seen: set[str] = set()
     for item in items:
         if "id" not in item:
-            if item:
-                fresh = _Obj()
-                _merge_into(fresh, item, rules)
-                if fresh.fields:
-                    arr.items.append(fresh)
+            made = _new_obj(item, rules)
+            if made is not None:
+                arr.items.append(made)
             continue
         ident = item["id"]
         if isinstance(ident, bool) or not isinstance(ident, (str, int)):

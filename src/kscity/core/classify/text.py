@@ -264,8 +264,10 @@ class _Side:
                 if c.leads <= present and all(s in text for s in c.substrings) and c.pattern.search(text):
                     found.add(c.term)
         if self.unindexed:
-            starts = self.firsts is not None and self.firsts.search(text) is not None
-            for first in (self.unindexed.keys() & set(text) if starts else set()) | ({""} & self.unindexed.keys()):
+            firsts = {""} & self.unindexed.keys()  # terms with no text to look for first are searched on every text
+            if self.firsts is not None and self.firsts.search(text) is not None:
+                firsts |= self.unindexed.keys() & set(text)
+            for first in firsts:
                 for c in self.unindexed[first]:
                     if all(s in text for s in c.substrings) and c.pattern.search(text):
                         found.add(c.term)

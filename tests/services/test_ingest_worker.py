@@ -258,3 +258,27 @@ def test_commits_span_batches_and_progress_follows_each_commit(kapp: App, big_fi
     report = ingest_file(kapp, big_file, worker=False, commit_items=1000, progress=progress)
     assert report.ingested == 1500
     assert told == [(n, n, n) for n in commits]
+
+
+_TRIM_PROBE = """
+from kscity.services.ingest_worker import _resident, release_memory
+held = [bytes(64 * 1024) for _ in range(2000)]  # 128 MB of the C heap (each under glibc's mmap threshold)
+pin = bytes(64 * 1024)  # keeps the heap's top in use, so that what is freed below lies in its middle
+del held
+before = _resident()
+release_memory(above=before + 2**30)  # under the bound: nothing handed back
+kept = _resident()
+release_memory(above=0)
+print(before, kept, _resident())
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="reads the resident size from Linux's /proc")
+def test_the_reading_process_hands_freed_heap_back_only_above_its_bound() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _TRIM_PROBE], check=True, capture_output=True, text=True).stdout
+    before, kept, after = map(int, out.split())
+    assert abs(kept - before) < 8 * 2**20  # untouched while under the bound
+    assert before - after > 64 * 2**20  # above it, the freed middle of the heap went back

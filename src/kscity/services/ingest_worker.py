@@ -42,13 +42,29 @@ CHUNK = 100  # items per message from the worker
 PIPE_BYTES = 1024 * 1024
 QUEUE = 20  # chunks the storing process holds at most: 4 batches of 500 items
 Batch = list[Ready | Rejected]
+TRIM_ABOVE = 192 * 1024**2  # resident bytes of the reading process above which freed heap pages go back
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
-def release_memory() -> None:
-    """Give the C heap's free pages back to the system (glibc's malloc_trim): each batch's release texts are
-    freed in the middle of the heap, where they would otherwise stay counted in the resident size."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).malloc_trim(0)
+def release_memory(above: int = TRIM_ABOVE) -> None:
+    """Give the C heap's free pages back to the system (glibc's malloc_trim) when this process holds more than
+    `above` bytes: each batch's release texts are freed in the middle of the heap, where they stay counted in the
+    resident size. Only above a bound, not after every chunk: trimming every chunk handed back pages that the
+    next chunk took again, each a page fault (3.7 µs on this VM; 196,531 faults against 100,095 for 20,000
+    releases), and the 1 GiB ingest took 50.1 s against 47.1 s (means of four and three runs) for the same peak
+    RSS (331-333 MB both ways: the reading process stays at 121-125 MB)."""
+    if _resident() > above:
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).malloc_trim(0)
+
+
+def _resident() -> int:
+    """This process's resident bytes (Linux /proc; 0 elsewhere, where nothing is trimmed)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 @dataclass(frozen=True)

@@ -279,6 +279,11 @@ class LoneAhead:
     row: tuple[Any, ...]  # opportunity_row(lone_view(notice))
     url: str  # notice.source.url, for the notice's link
 
+    def __reduce__(self) -> tuple[type[LoneAhead], tuple[Any, ...]]:
+        """Pickled as its values (it crosses from the reading process): a frozen dataclass's default pickling
+        reads and restores them one by one in Python."""
+        return (LoneAhead, (self.classification, self.row, self.url))
+
 
 def lone_ahead(notice: Notice, classification: Classification) -> LoneAhead:
     """A notice's lone view worked out, given the view's classification (classified in batches by the caller)."""

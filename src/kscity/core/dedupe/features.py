@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from kscity.core.marks import without_marks
@@ -219,8 +220,11 @@ class NoticeFeatures:
 
     def __reduce__(self) -> tuple[type[NoticeFeatures], tuple[Any, ...]]:
         # pickled by value (the reading process sends features): a compiled frozen class cannot be restored field
-        # by field, its __setattr__ refuses
-        return (NoticeFeatures, tuple(getattr(self, f.name) for f in fields(self)))
+        # by field, its __setattr__ refuses. The values are read by one attrgetter, not a loop over fields()
+        return (NoticeFeatures, _feature_values(self))
+
+
+_feature_values = attrgetter(*(f.name for f in fields(NoticeFeatures)))
 
 
 def notice_key(notice: Notice) -> str:

@@ -51,7 +51,7 @@ def release_memory(above: int = TRIM_ABOVE) -> None:
     `above` bytes: each batch's release texts are freed in the middle of the heap, where they stay counted in the
     resident size. Only above a bound, not after every chunk: trimming every chunk handed back pages that the
     next chunk took again, each a page fault (3.7 µs on this VM; 196,531 faults against 100,095 for 20,000
-    releases), and the 1 GiB ingest took 50.1 s against 47.1 s (means of four and three runs) for the same peak
+    releases), and the 1 GiB ingest took 49.7 s against 47.1 s (means of four and three runs) for the same peak
     RSS (331-333 MB both ways: the reading process stays at 121-125 MB)."""
     if _resident() > above:
         with contextlib.suppress(OSError, AttributeError):

@@ -73,7 +73,6 @@ class Classification:
     method: Literal["code", "text", "none"] = "none"
 
     def __reduce__(self) -> tuple[type[Classification], tuple[Any, ...]]:
-        """Pickled as its values (the reading process sends classifications worked out ahead): a frozen
-        dataclass's default pickling reads and restores them one by one in Python (3.2 + 3.3 µs against about 1
-        + 1)."""
+        """Pickled as its values (the reading process sends classifications worked out ahead), a tuple instead of
+        the instance's dictionary: 3.2 -> 2.7 µs to pickle, the same 3.3-3.4 µs to unpickle."""
         return (Classification, (self.service, self.sub_solution, self.score, self.evidence, self.method))

@@ -21,6 +21,7 @@ from kscity.settings import Settings
 
 WAL_TRIES = 300  # 3 s at 10 ms
 PAGE_SIZE = 16384
+CACHE_KIB = 16384  # SQLite page cache per connection (see sqlite_pragmas)
 
 
 def sqlite_pragmas(dbapi_conn: object, _record: object = None) -> None:
@@ -37,7 +38,7 @@ def sqlite_pragmas(dbapi_conn: object, _record: object = None) -> None:
     # 16 MiB of page cache instead of SQLite's 2 MiB: an ingest batch dirties ~10 MB of pages, and with the
     # default the cache spilled mid-transaction and re-read index pages (raw inserts of 20,000 releases' rows:
     # 5.55 s -> 4.35 s); per connection, so a pool of a few stays well inside the memory budget
-    cur.execute("PRAGMA cache_size=-16384")
+    cur.execute(f"PRAGMA cache_size=-{CACHE_KIB:d}")
     cur.close()
 
 

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 
 from kscity.app import make_engine
 from kscity.store.checkpoints import checkpoints_aside
@@ -129,3 +129,25 @@ def test_other_databases_are_left_alone(tmp_path: Path) -> None:
         engine = create_engine(url)
         with checkpoints_aside(engine):  # connects to nothing, starts nothing
             assert not any(t.name == "kscity-checkpoint" for t in threading.enumerate())
+
+
+def _cache_kib(conn: Connection) -> int:
+    """A connection's page cache in KiB (SQLite gives a size in KiB as a negative number)."""
+    return -int(conn.execute(text("PRAGMA cache_size")).scalar_one())
+
+
+def test_the_writer_gets_a_larger_page_cache_only_while_ingest_writes(tmp_path: Path) -> None:
+    from kscity.app import CACHE_KIB
+    from kscity.store.checkpoints import WRITER_CACHE_KIB
+
+    _db, engine = _database_with_a_row(tmp_path)
+    assert WRITER_CACHE_KIB > CACHE_KIB
+    with engine.connect() as conn:
+        assert _cache_kib(conn) == CACHE_KIB
+    with checkpoints_aside(engine):
+        with engine.connect() as conn:
+            assert _cache_kib(conn) == WRITER_CACHE_KIB
+        _write(engine, 10)
+    with engine.connect() as conn:  # the same pooled connection, given back its usual cache
+        assert _cache_kib(conn) == CACHE_KIB
+    engine.dispose()

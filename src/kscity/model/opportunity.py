@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Any, Literal
 
 Stage = Literal["planning", "tender", "award", "contract", "implementation"]
@@ -75,4 +76,7 @@ class Classification:
     def __reduce__(self) -> tuple[type[Classification], tuple[Any, ...]]:
         """Pickled as its values (the reading process sends classifications worked out ahead), a tuple instead of
         the instance's dictionary: 3.2 -> 2.7 µs to pickle, the same 3.3-3.4 µs to unpickle."""
-        return (Classification, (self.service, self.sub_solution, self.score, self.evidence, self.method))
+        return (Classification, _classification_values(self))
+
+
+_classification_values = attrgetter(*(f.name for f in fields(Classification)))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
+from operator import attrgetter
 from typing import Any, Protocol, cast
 
 import orjson
@@ -282,7 +283,10 @@ class LoneAhead:
     def __reduce__(self) -> tuple[type[LoneAhead], tuple[Any, ...]]:
         """Pickled as its values (it crosses from the reading process): a slotted frozen dataclass's default
         pickling reads and restores them one by one in Python (9.4 -> 7.1 µs to pickle, 9.0 -> 7.8 to unpickle)."""
-        return (LoneAhead, (self.classification, self.row, self.url))
+        return (LoneAhead, _lone_values(self))
+
+
+_lone_values = attrgetter(*(f.name for f in fields(LoneAhead)))
 
 
 def lone_ahead(notice: Notice, classification: Classification) -> LoneAhead:

@@ -47,13 +47,13 @@ _lock = threading.Lock()
 _running: dict[int, _Running] = {}
 
 
-def _skip_auto(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+def _writing(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
     """A connection checked out while ingest writes: no automatic checkpoint, the writer's page cache."""
     dbapi_conn.execute("PRAGMA wal_autocheckpoint=0")
     dbapi_conn.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KIB:d}")
 
 
-def _restore_auto(dbapi_conn: Any) -> None:
+def _not_writing(dbapi_conn: Any) -> None:
     """A connection back in the pool: SQLite's automatic checkpoint and kscity's usual page cache again."""
     if dbapi_conn is not None:  # None: the connection was invalidated
         with contextlib.suppress(sqlite3.Error):
@@ -106,13 +106,13 @@ def checkpoints_aside(engine: Engine, restart_bytes: int = RESTART_BYTES) -> Ite
             stop, nudge = threading.Event(), threading.Event()
 
             def checked_in(dbapi_conn: Any, _record: Any) -> None:
-                _restore_auto(dbapi_conn)
+                _not_writing(dbapi_conn)
                 nudge.set()  # the writer has just ended a transaction: the moment to copy, or to start the log again
 
             thread = threading.Thread(target=_checkpoint_loop, args=(database, stop, nudge, restart_bytes),
                                       daemon=True, name="kscity-checkpoint")
             run = _running[key] = _Running(thread, stop, checked_in)
-            event.listen(engine, "checkout", _skip_auto)
+            event.listen(engine, "checkout", _writing)
             event.listen(engine, "checkin", checked_in)
             thread.start()
         else:
@@ -125,7 +125,7 @@ def checkpoints_aside(engine: Engine, restart_bytes: int = RESTART_BYTES) -> Ite
             last = run.users == 0
             if last:
                 del _running[key]
-                event.remove(engine, "checkout", _skip_auto)
+                event.remove(engine, "checkout", _writing)
                 event.remove(engine, "checkin", run.checked_in)
         if last:
             run.stop.set()

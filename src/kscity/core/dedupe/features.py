@@ -121,7 +121,7 @@ _MULT = {"k": 1e3, "m": 1e6, "mio": 1e6, "mln": 1e6, "million": 1e6, "millions":
          "bn": 1e9, "mrd": 1e9, "billion": 1e9}
 _NON_WORD = re.compile(r"[^\w]+")
 # the ASCII characters \w does not match, each to a space: ASCII text without '_' (most, once folded) is split on
-# them instead of _NON_WORD.sub, which looks up each character's Unicode category (4x slower on titles)
+# them instead of _NON_WORD.sub, which looks up each character's Unicode category (about twice as slow on titles)
 _ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")})
 # what every match of the two above contains, found several times faster than they are tried: a title without
 # a grouped number or a multiplier (most) skips them (_NUM_GROUPED's look-behind keeps re from skipping ahead)

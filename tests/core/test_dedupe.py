@@ -18,7 +18,7 @@ from kscity.core.dedupe import (
     normalise,
     notice_key,
 )
-from kscity.core.dedupe.features import buyer_tokens, tokens
+from kscity.core.dedupe.features import ABBREVIATIONS, buyer_tokens, tokens
 from kscity.core.dedupe.score import compare_values
 from kscity.model.opportunity import ItemCode, Notice, SourceRef
 
@@ -211,7 +211,7 @@ def _normalise_by_regex(text: str) -> str:
     return " ".join(text.split())
 
 
-_ABBREVIATED = sorted(k for k, _ in __import__("kscity.core.dedupe.features", fromlist=["x"])._ABBREV_ORDER)
+_ABBREVIATED = sorted(ABBREVIATIONS)
 _ABBREVIATED_WORDS = sorted({w for k in _ABBREVIATED for w in k.replace("-", " ").split()})  # "district", "council"
 
 

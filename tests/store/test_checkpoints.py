@@ -24,10 +24,12 @@ def _auto_pages(engine: Engine) -> int:
         return int(conn.execute(text("PRAGMA wal_autocheckpoint")).scalar_one())
 
 
-def _write(engine: Engine, rows: int) -> None:
+def _write(engine: Engine, rows: int) -> float:
+    """Write `rows` rows of 4,000 bytes in one transaction; returns the moment just before it commits."""
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, body BLOB)"))
         conn.execute(text("INSERT INTO t (body) VALUES (randomblob(4000))"), [{}] * rows)
+        return time.monotonic()
 
 
 def _database_with_a_row(tmp_path: Path) -> tuple[Path, Engine]:
@@ -108,9 +110,7 @@ def _largest_log(db: Path, engine: Engine, restart_bytes: int, monkeypatch: pyte
     largest = 0
     with checkpoints_aside(engine, restart_bytes=restart_bytes):
         for _ in range(COMMITS):
-            with engine.begin() as conn:
-                conn.execute(text("INSERT INTO t (body) VALUES (randomblob(4000))"), [{}] * ROWS)
-                committing = time.monotonic()
+            committing = _write(engine, ROWS)
             largest = max(largest, wal.stat().st_size)
             assert _wait_for(lambda c=committing: any(t > c for t in starts), 10), "the thread looks after a commit"
     return largest

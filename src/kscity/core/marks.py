@@ -1,4 +1,5 @@
-"""Dropping combining marks (accents) from decomposed text, shared by classification and linkage."""
+"""Dropping combining marks (accents) from decomposed text, and splitting ASCII text into words: shared by
+classification and linkage."""
 
 from __future__ import annotations
 
@@ -22,3 +23,9 @@ _MARKS = _CombiningMarks()
 def without_marks(text: str) -> str:
     """The text without its combining marks (apply to NFKD or NFD text to drop accents)."""
     return text.translate(_MARKS)
+
+
+# a str.translate table making a space of each ASCII character re's \w does not match (all but letters, digits and
+# '_'): ASCII text so translated and split gives the words \w+ finds, without re looking up each character's
+# Unicode category (two to three times faster on titles and descriptions)
+ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")})

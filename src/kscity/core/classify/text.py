@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from mypy_extensions import mypyc_attr
 
-from kscity.core.marks import without_marks
+from kscity.core.marks import ASCII_NON_WORD, without_marks
 from kscity.model.opportunity import NOT_SMART_CITY
 
 Encoder = Callable[[list[str]], npt.NDArray[np.float32]]
@@ -152,8 +152,6 @@ class Lexicon:
 
 
 _WORD = re.compile(r"\w+")
-# the ASCII characters \w does not match (all but letters, digits and '_'), each to a space
-_ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")})
 
 
 def words_of(text: str) -> set[str]:
@@ -161,7 +159,7 @@ def words_of(text: str) -> set[str]:
     has its other characters made spaces and is split there: three times faster than re's \\w+, which looks up
     each character's Unicode category (the findall was 7 % of an ingest's work per release)."""
     if text.isascii():
-        return set(text.translate(_ASCII_NON_WORD).split())
+        return set(text.translate(ASCII_NON_WORD).split())
     return set(_WORD.findall(text))
 
 

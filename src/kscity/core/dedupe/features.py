@@ -14,7 +14,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
-from kscity.core.marks import without_marks
+from kscity.core.marks import ASCII_NON_WORD, without_marks
 from kscity.model.opportunity import Notice
 
 # Letters that NFKD does not decompose into a base letter plus a mark.
@@ -120,9 +120,6 @@ _MULTIPLIERS = re.compile(r"(\d+(?:[.,]\d+)?)\s*(k|m|mio|mln|million|millions|bn
 _MULT = {"k": 1e3, "m": 1e6, "mio": 1e6, "mln": 1e6, "million": 1e6, "millions": 1e6,
          "bn": 1e9, "mrd": 1e9, "billion": 1e9}
 _NON_WORD = re.compile(r"[^\w]+")
-# the ASCII characters \w does not match, each to a space: ASCII text without '_' (most, once folded) is split on
-# them instead of _NON_WORD.sub, which looks up each character's Unicode category (about twice as slow on titles)
-_ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")})
 # what every match of the two above contains, found several times faster than they are tried: a title without
 # a grouped number or a multiplier (most) skips them (_NUM_GROUPED's look-behind keeps re from skipping ahead)
 _MAY_GROUP = re.compile(r"\d[ .,\u00a0\u202f']\d{3}")
@@ -163,8 +160,10 @@ def normalise(text: str) -> str:
     for sym, code in CURRENCY_SYMBOLS.items():
         text = text.replace(sym, code)
     text = normalise_numbers(fold(text))
-    if text.isascii() and "_" not in text:  # the same words, one space between each (the sub's runs of one)
-        text = " ".join(text.translate(_ASCII_NON_WORD).split())
+    # ASCII text without '_' (most, once folded) split by marks.ASCII_NON_WORD: the same words, one space between
+    # each (the sub's runs of one)
+    if text.isascii() and "_" not in text:
+        text = " ".join(text.translate(ASCII_NON_WORD).split())
     else:
         text = _NON_WORD.sub(" ", text).replace("_", " ")
     words = set(text.split())

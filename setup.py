@@ -21,7 +21,7 @@ from setuptools.command.build_ext import build_ext
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "src"
 # the ingest's per-release work: reading, checks, the notice, classification, linkage features and scores, the
-# item made ready for the store, bulk inserts
+# item made ready for the store, the opportunities built from it, bulk inserts
 NATIVE = [
     "kscity/core/classify/codes.py",
     "kscity/core/classify/combine.py",
@@ -37,6 +37,7 @@ NATIVE = [
     "kscity/ingest/places.py",
     "kscity/ingest/validate.py",
     "kscity/services/ingest_ready.py",
+    "kscity/services/opportunity_build.py",
     "kscity/store/bulk.py",
 ]
 MANIFEST = "_native.json"  # module -> sha256 of the source it was compiled from

@@ -467,12 +467,12 @@ def _merged_views(session: Session, batch: _Batch) -> tuple[dict[int, Notice], d
     opp_ocid = dict(batch.new_opps)
     if real:
         for chunk in in_chunks(real):
-            for o, ocid in session.execute(select(OpportunityRow.id, OpportunityRow.ocid)
-                                           .where(OpportunityRow.id.in_(chunk))):
+            for o, ocid in _rows(session.execute(select(OpportunityRow.id, OpportunityRow.ocid)
+                                                 .where(OpportunityRow.id.in_(chunk)))):
                 opp_ocid[o] = ocid
-            rows = session.execute(select(NoticeLinkRow.opportunity_id, NoticeLinkRow.ocid,
-                                          _notice_text(NoticeLinkRow.notice))
-                                   .where(NoticeLinkRow.opportunity_id.in_(chunk)))
+            rows = _rows(session.execute(select(NoticeLinkRow.opportunity_id, NoticeLinkRow.ocid,
+                                                _notice_text(NoticeLinkRow.notice))
+                                         .where(NoticeLinkRow.opportunity_id.in_(chunk))))
             for o, ocid, stored in rows:  # decoded only when this batch did not build the notice itself
                 by_opp[o][ocid] = None if batch.built(ocid) else _stored_notice(stored)
     for ocid, link in batch.new_links.items():
@@ -513,8 +513,8 @@ def _write(session: Session, batch: _Batch, views: dict[int, Notice], ahead: dic
         insert_many(session, table_of(OpportunityRow), [{"ocid": batch.new_opps[t], **values[t]} for t in temps])
         temp_of = {batch.new_opps[t]: t for t in temps}
         for chunk in in_chunks(list(temp_of)):
-            for opp_id, ocid in session.execute(select(OpportunityRow.id, OpportunityRow.ocid)
-                                                .where(OpportunityRow.ocid.in_(chunk))):
+            for opp_id, ocid in _rows(session.execute(select(OpportunityRow.id, OpportunityRow.ocid)
+                                                      .where(OpportunityRow.ocid.in_(chunk)))):
                 real_id[temp_of[ocid]] = opp_id
     existing = [{"id": i, **values[i]} for i in sorted(values) if i > 0]
     if existing:
@@ -553,8 +553,8 @@ def _releases_of(session: Session, wanted: list[str], fresh: Mapping[str, Sequen
     known: dict[str, int] = {}
     onto: dict[str, Compiled] = {}
     for chunk in in_chunks(wanted):
-        for o, i, kept in session.execute(select(NoticeLinkRow.ocid, NoticeLinkRow.opportunity_id,
-                                                 NoticeLinkRow.compiled).where(NoticeLinkRow.ocid.in_(chunk))):
+        for o, i, kept in _rows(session.execute(select(NoticeLinkRow.ocid, NoticeLinkRow.opportunity_id,
+                                                       NoticeLinkRow.compiled).where(NoticeLinkRow.ocid.in_(chunk)))):
             known[o] = i
             new = fresh.get(o)
             if kept is not None and new and all(r.kind == "ocds" for r in new):
@@ -571,10 +571,16 @@ def _stored_releases(session: Session, ocids: list[str]) -> dict[str, list[Store
     cols = (ReleaseRow.ocid, ReleaseRow.kind, ReleaseRow.source, ReleaseRow.payload,
             _notice_text(ReleaseRow.notice).label("notice"))
     for chunk in in_chunks(ocids):
-        for row in session.execute(select(*cols).where(ReleaseRow.ocid.in_(chunk)).order_by(ReleaseRow.id)):
+        for row in _rows(session.execute(select(*cols).where(ReleaseRow.ocid.in_(chunk)).order_by(ReleaseRow.id))):
             stored.setdefault(row.ocid, []).append(
                 StoredRelease(row.kind, row.source, _stored_notice(row.notice), payload=row.payload))
     return stored
+
+
+def _rows(result: Any) -> Any:
+    """A query's result, iterated as plain rows: typed as SQLAlchemy types it, the compiled module (setup.py) would
+    expect each row to be a tuple, which a Row is not."""
+    return result
 
 
 def table_of(mapped: type[Any]) -> Table:

@@ -38,6 +38,7 @@ NATIVE = [
     "kscity/ingest/validate.py",
     "kscity/services/ingest_ready.py",
     "kscity/services/opportunity_build.py",
+    "kscity/services/opportunity_view.py",
     "kscity/store/bulk.py",
 ]
 MANIFEST = "_native.json"  # module -> sha256 of the source it was compiled from

@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kscity.errors import DatabaseUnavailable
+from kscity.model.serialize import json_bytes
 from kscity.settings import Settings
 
 WAL_TRIES = 300  # 3 s at 10 ms
@@ -54,16 +55,6 @@ def _to_wal(cur: Any) -> None:
             if attempt == WAL_TRIES - 1:
                 raise
             time.sleep(0.01)
-
-
-def json_bytes(value: object) -> bytes:
-    """JSON text as the store's JSON columns write it; an `orjson.Fragment` is JSON text already written."""
-    # orjson is several times faster than json on the large release payloads; what it cannot write (NaN
-    # is written as null by orjson, non-str keys, exotic types) goes to json, as before
-    try:
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
-    except TypeError:
-        return json.dumps(value).encode()
 
 
 def _json_dumps(value: object) -> str:

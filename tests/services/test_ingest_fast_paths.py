@@ -15,7 +15,8 @@ from kscity.core.dedupe import features as dedupe_features
 from kscity.ingest import Accepted, read_file
 from kscity.model.opportunity import Document, ItemCode, Notice, SourceRef
 from kscity.reference.classification import text_model
-from kscity.services.opportunity_build import LinkCache, _merge, anonymous, lone_view
+from kscity.services.opportunity_build import LinkCache, anonymous
+from kscity.services.opportunity_view import lone_view, merge_notices
 
 FOLDERS = ("ocds/uk-contracts-finder", "ocds/portugal", "ocds/ukraine", "ocds/mexico", "ted/ted-xml", "ted/eforms-xml")
 
@@ -171,4 +172,4 @@ _dupes = st.builds(
 def test_a_lone_notice_view_equals_merging_it_with_a_notice_that_adds_nothing(n: Notice) -> None:
     """lone_view returns the notice itself when it has nothing to drop; the general merge decides."""
     blank = Notice(ocid="", source=SourceRef("", ""), title="", stage="planning")
-    assert lone_view(n) == _merge([n, blank])
+    assert lone_view(n) == merge_notices([n, blank])

@@ -20,7 +20,7 @@ from kscity.services import ingest
 from kscity.services.ingest import ingest_file
 from kscity.services.ingest_ready import Ready
 from kscity.services.ingest_worker import LocalBatches, ReadJob, WorkerBatches
-from kscity.services.opportunity_build import FxTable
+from kscity.services.opportunity_view import FxTable
 from kscity.settings import Settings
 from kscity.store.migrate import upgrade
 from kscity.store.tables.pipeline import ImportFileRow, NoticeLinkRow, OpportunityRow, QuarantineRow, ReleaseRow
@@ -148,19 +148,19 @@ def test_views_worked_out_ahead_are_those_the_build_works_out(kapp: App, shared_
         d["url"] for d in orjson.loads(row[10])].count(doc["url"]) == 1 for row in repeated), \
         "lone views keep one of each repeated item and document"
 
-    from kscity.services import ingest_worker, opportunity_build
+    from kscity.services import ingest_worker, opportunity_view
 
     # as the reading process sends them: pickled without their Notice, which the store decodes only if it must
-    # (every decode of a packed notice, an item's or a stored one, goes through opportunity_build)
+    # (every decode of a packed notice, an item's or a stored one, goes through opportunity_view.stored_notice)
     decoded: list[str] = []
-    real_decode = opportunity_build.notice_from_json_text
+    real_decode = opportunity_view.notice_from_json_text
 
     def decode(text: bytes) -> Any:
         notice = real_decode(text)
         decoded.append(notice.ocid)
         return notice
 
-    monkeypatch.setattr(opportunity_build, "notice_from_json_text", decode)
+    monkeypatch.setattr(opportunity_view, "notice_from_json_text", decode)
     real_ahead = ingest_worker.worked_ahead
     monkeypatch.setattr(ingest_worker, "worked_ahead", lambda batch: pickle.loads(pickle.dumps(real_ahead(batch))))
     sent = App(Settings(database_url=f"sqlite:///{tmp_path / 'sent.db'}"))

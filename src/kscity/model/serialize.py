@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 
@@ -12,6 +13,16 @@ from kscity.model.opportunity import Document, ItemCode, Notice, SourceRef
 
 _ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder(Notice)
+
+
+def json_bytes(value: object) -> bytes:
+    """JSON text as the store's JSON columns write it; an `orjson.Fragment` is JSON text already written."""
+    # orjson is several times faster than json on the large release payloads; what it cannot write (NaN
+    # is written as null by orjson, non-str keys, exotic types) goes to json, as before
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:
+        return json.dumps(value).encode()
 
 
 def _iso(v: date | datetime | None) -> str | None:

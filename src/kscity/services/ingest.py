@@ -27,13 +27,8 @@ from kscity.model.times import utc_naive
 from kscity.services.import_runner import runner_alive, this_runner
 from kscity.services.ingest_ready import Ready
 from kscity.services.ingest_worker import Batches, LocalBatches, ReadJob, WorkerBatches, bulk_gc
-from kscity.services.opportunity_build import (
-    FxTable,
-    LinkCache,
-    StoredRelease,
-    rebuild_opportunities,
-    table_of,
-)
+from kscity.services.opportunity_build import LinkCache, StoredRelease, rebuild_opportunities, table_of
+from kscity.services.opportunity_view import FxTable
 from kscity.settings import Settings
 from kscity.store.bulk import insert_many
 from kscity.store.checkpoints import checkpoints_aside

@@ -11,14 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from kscity.app import json_bytes
 from kscity.core.classify import classify_many
 from kscity.core.dedupe import NoticeFeatures, features_of
 from kscity.ingest import Accepted, Rejected, compiles_to_itself
 from kscity.model.opportunity import Notice
-from kscity.model.serialize import notice_json
-from kscity.services.opportunity_build import LoneAhead, held_notice, lone_ahead, lone_view
-from kscity.store.packed import pack, unpack
+from kscity.model.serialize import json_bytes, notice_json
+from kscity.services.opportunity_view import LoneAhead, held_notice, lone_ahead, lone_view
+from kscity.store.packing import pack, unpack
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ from kscity.services.ingest_ready import Ready, ready, worked_ahead
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
-    from kscity.services.opportunity_build import FxTable
+    from kscity.services.opportunity_view import FxTable
 
 _PR_SET_PDEATHSIG = 1
 CHUNK = 100  # items per message from the worker

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from operator import attrgetter
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 import orjson
 from sqlalchemy import LargeBinary, Table, select, type_coerce, update
@@ -22,43 +21,25 @@ from kscity.core.classify import classify_many
 from kscity.core.dedupe import DEFAULT_THRESHOLD, NoticeFeatures, compare, features_of, linking_keys
 from kscity.ingest import compile_folding, compiles_to_itself, notice_from_release, release_order
 from kscity.model.opportunity import Classification, Notice
-from kscity.model.serialize import notice_from_json_text, notice_json, parts_json
+from kscity.model.serialize import notice_json
 from kscity.model.times import utc_naive
+from kscity.services.opportunity_view import (
+    ROW_NAMES,
+    FxTable,
+    LoneAhead,
+    held_notice,
+    merge_notices,
+    opportunity_row,
+    stored_notice,
+)
 from kscity.store.bulk import insert_many
 from kscity.store.chunks import in_chunks
-from kscity.store.packed import pack, unpack
+from kscity.store.packing import pack, unpack
 from kscity.store.tables.pipeline import LinkKeyRow, NoticeLinkRow, OpportunityRow, ReleaseRow
-from kscity.store.tables.reference import FxRateRow
 
-STAGE_ORDER = ("planning", "tender", "award", "contract", "implementation")
 MAX_CANDIDATES = 50
 CACHE_SIZE = 5_000
 PAIR_MEMO_SIZE = 50_000  # ~0.5 KB each: bounded well under the 400 MB peak RSS budget
-
-
-@dataclass
-class FxTable:
-    """Annual USD rates by currency; a missing year falls back to the nearest year known."""
-
-    rates: dict[str, dict[int, float]]
-
-    @classmethod
-    def load(cls, session: Session) -> FxTable:
-        """The shipped table, from the store."""
-        rates: dict[str, dict[int, float]] = {}
-        for r in session.scalars(select(FxRateRow)):
-            rates.setdefault(r.currency, {})[r.year] = r.usd_per_unit
-        return cls(rates)
-
-    def lookup(self, currency: str, year: int) -> float | None:
-        """USD per unit of a currency in a year (USD is 1)."""
-        if currency == "USD":
-            return 1.0
-        by_year = self.rates.get(currency.upper())
-        if not by_year:
-            return None
-        best = min(by_year, key=lambda y: (abs(y - year), -y))
-        return by_year[best]
 
 
 @dataclass
@@ -157,35 +138,8 @@ class StoredRelease:
 
 
 def _notice_text(column: Any) -> Any:
-    """A stored notice column selected as its packed bytes, not decoded to a dict (see _stored_notice)."""
+    """A stored notice column selected as its packed bytes, not decoded to a dict (see stored_notice)."""
     return type_coerce(column, LargeBinary)
-
-
-def _stored_notice(packed: bytes) -> Notice:
-    """A stored notice read straight from its packed JSON text into a Notice (msgspec, one C call), instead of
-    through a dict and notice_from_json."""
-    return notice_from_json_text(unpack(bytes(packed)))
-
-
-class HoldsNotice(Protocol):
-    """An item that holds its Notice (`read_notice`), or only the Notice's packed JSON text until asked."""
-
-    @property
-    def read_notice(self) -> Notice | None: ...
-
-    @property
-    def notice_packed(self) -> bytes | None: ...
-
-
-def held_notice(holder: HoldsNotice) -> Notice:
-    """The Notice an item holds, or, when it holds none, its packed text decoded now and kept in `read_notice`
-    (the holders are frozen dataclasses; the Notice is what their packed text says, so nothing else changes)."""
-    found = holder.read_notice
-    if found is None:
-        assert holder.notice_packed is not None, "an item holds its Notice or its packed JSON text"
-        found = _stored_notice(holder.notice_packed)
-        object.__setattr__(holder, "read_notice", found)
-    return found
 
 
 @dataclass(frozen=True)
@@ -212,7 +166,7 @@ def _compiled_notice(rows: Sequence[StoredRelease], fx: FxTable) -> tuple[Notice
     ocds = [r for r in rows if r.kind == "ocds"]
     latest = rows[-1].notice
     if not ocds:
-        return _merge([r.notice for r in rows]), None
+        return merge_notices([r.notice for r in rows]), None
     if len(rows) == 1 and ocds[0].compiles_to_itself():
         return latest, None  # what compiling it would give (checked against ocdsmerge by a test), without the merge
     releases = sorted((r.release() for r in ocds), key=release_order)
@@ -240,58 +194,6 @@ def _notice_of(compiled: dict[str, Any], source: str, latest: Notice, fx: FxTabl
     notice = notice_from_release(compiled, source=source, fx=fx.lookup)
     fill = {k: getattr(latest, k) for k in ("country", "language", "buyer") if not getattr(notice, k)}
     return replace(notice, **fill) if fill else notice
-
-
-def _merge(notices: list[Notice]) -> Notice:
-    """One view of a project from its linked notices: the first for identity, others fill what it lacks."""
-    first = notices[0]
-    if len(notices) == 1 and _distinct(first):  # most projects have one notice: nothing to fill or drop, and a
-        return first  # frozen dataclass costs more to copy than this check (tests/services/test_ingest_fast_paths)
-    fields: dict[str, Any] = {}
-    for name in ("description", "country", "buyer", "procurement_method", "value", "currency", "value_usd",
-                 "tender_deadline", "published", "language"):
-        if not getattr(first, name):
-            fields[name] = next((getattr(n, name) for n in notices[1:] if getattr(n, name)), getattr(first, name))
-    fields["stage"] = max((n.stage for n in notices), key=STAGE_ORDER.index)
-    items = {(i.scheme, i.code): i for n in notices for i in n.items}
-    docs = {(d.title, d.url): d for n in notices for d in n.documents}
-    return replace(first, items=tuple(items.values()), documents=tuple(docs.values()), **fields)
-
-
-def _distinct(n: Notice) -> bool:
-    """Whether no two of a notice's items share scheme and code, nor two documents title and url (_merge keeps one
-    of each)."""
-    return (len({(i.scheme, i.code) for i in n.items}) == len(n.items)
-            and len({(d.title, d.url) for d in n.documents}) == len(n.documents))
-
-
-def lone_view(notice: Notice) -> Notice:
-    """The opportunity view of a notice that is its project's only source (what most new notices become): the
-    reading side works it out ahead (lone_ahead), and the build uses that for this very view only."""
-    return _merge([notice])
-
-
-@dataclass(frozen=True, slots=True)
-class LoneAhead:
-    """What the reading side works out for lone_view(notice), so that the process that stores (the busier one)
-    does not, nor even decodes the notice: the view's classification, its opportunity row, its link's url."""
-
-    classification: Classification
-    row: tuple[Any, ...]  # opportunity_row(lone_view(notice))
-    url: str  # notice.source.url, for the notice's link
-
-    def __reduce__(self) -> tuple[type[LoneAhead], tuple[Any, ...]]:
-        """Pickled as its values (it crosses from the reading process): a slotted frozen dataclass's default
-        pickling reads and restores them one by one in Python (9.4 -> 7.1 µs to pickle, 9.0 -> 7.8 to unpickle)."""
-        return (LoneAhead, _lone_values(self))
-
-
-_lone_values = attrgetter(*(f.name for f in fields(LoneAhead)))
-
-
-def lone_ahead(notice: Notice, classification: Classification) -> LoneAhead:
-    """A notice's lone view worked out, given the view's classification (classified in batches by the caller)."""
-    return LoneAhead(classification, opportunity_row(lone_view(notice)), notice.source.url)
 
 
 def publisher_of(ocid: str, kind: str) -> str:
@@ -415,7 +317,7 @@ def _link(session: Session, feats: NoticeFeatures, publisher: str, keys: frozens
         for row in rows:
             opp_of[row[0]] = row[1]
             if missing and cache.get(row[0]) is None:
-                cache.put(row[0], features_of(_stored_notice(row[2])))
+                cache.put(row[0], features_of(stored_notice(row[2])))
     # the scoring of kscity.core.dedupe.match_against, with the candidates' features taken from the cache
     scored = []
     anon = anonymous(feats)
@@ -433,26 +335,8 @@ def _link(session: Session, feats: NoticeFeatures, publisher: str, keys: frozens
     return opp_of[best], score, tuple(reasons)
 
 
-def _search_text(n: Notice) -> str:
-    codes = (f"{i.scheme} {i.code} {i.description}" for i in n.items)
-    parts = [n.title, n.description, n.buyer, n.country or "", *codes]
-    return " ".join(p for p in parts if p).casefold()[:20000]
-
-
-_VIEW_FIELDS = ("title", "description", "language", "country", "buyer", "procurement_method", "stage", "value",
-                "currency", "value_usd", "published", "tender_deadline")
-_ROW_NAMES = (*_VIEW_FIELDS, "items", "documents", "search_text")
-
-
-def opportunity_row(view: Notice) -> tuple[Any, ...]:
-    """The part of an opportunity row a view gives (named by _ROW_NAMES): its fields, items as JSON text,
-    documents as packed JSON text (as stored), and the search text."""
-    items, documents = parts_json(view)
-    return (*(getattr(view, name) for name in _VIEW_FIELDS), items, pack(documents), _search_text(view))
-
-
 def _opportunity_values(row: tuple[Any, ...], c: Classification, now: datetime) -> dict[str, Any]:
-    values = dict(zip(_ROW_NAMES, row, strict=True))
+    values = dict(zip(ROW_NAMES, row, strict=True))
     values["items"] = orjson.Fragment(values["items"])
     return {**values, "service": c.service, "sub_solution": c.sub_solution, "class_score": c.score,
             "class_method": c.method, "evidence": list(c.evidence), "updated_at": now}
@@ -474,7 +358,7 @@ def _merged_views(session: Session, batch: _Batch) -> tuple[dict[int, Notice], d
                                                 _notice_text(NoticeLinkRow.notice))
                                          .where(NoticeLinkRow.opportunity_id.in_(chunk))))
             for o, ocid, stored in rows:  # decoded only when this batch did not build the notice itself
-                by_opp[o][ocid] = None if batch.built(ocid) else _stored_notice(stored)
+                by_opp[o][ocid] = None if batch.built(ocid) else stored_notice(stored)
     for ocid, link in batch.new_links.items():
         by_opp[link["opportunity_id"]][ocid] = None
     views: dict[int, Notice] = {}
@@ -490,7 +374,7 @@ def _merged_views(session: Session, batch: _Batch) -> tuple[dict[int, Notice], d
                 continue
         notices = [n if n is not None else batch.notice(o) for o, n in sorted(links.items())]
         primary = next((n for n in notices if n.ocid == opp_ocid[opp_id]), notices[0])
-        views[opp_id] = _merge([primary, *[n for n in notices if n is not primary]])
+        views[opp_id] = merge_notices([primary, *[n for n in notices if n is not primary]])
     return views, known
 
 
@@ -573,7 +457,7 @@ def _stored_releases(session: Session, ocids: list[str]) -> dict[str, list[Store
     for chunk in in_chunks(ocids):
         for row in _rows(session.execute(select(*cols).where(ReleaseRow.ocid.in_(chunk)).order_by(ReleaseRow.id))):
             stored.setdefault(row.ocid, []).append(
-                StoredRelease(row.kind, row.source, _stored_notice(row.notice), payload=row.payload))
+                StoredRelease(row.kind, row.source, stored_notice(row.notice), payload=row.payload))
     return stored
 
 

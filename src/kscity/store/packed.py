@@ -6,46 +6,16 @@ spends (ingest_ready), not the process that writes."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import orjson
-import zstandard
 from sqlalchemy import Dialect, LargeBinary
 from sqlalchemy.types import TypeDecorator
 
-from kscity.app import json_bytes
+from kscity.model.serialize import json_bytes
+from kscity.store.packing import LEVEL, ZSTD_MAGIC, pack, unpack
 
-ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-LEVEL = 1
-_local = threading.local()  # zstandard's (de)compressor objects must not be shared between threads
-
-
-def _compressor() -> zstandard.ZstdCompressor:
-    c: zstandard.ZstdCompressor | None = getattr(_local, "c", None)
-    if c is None:
-        c = _local.c = zstandard.ZstdCompressor(level=LEVEL)
-    return c
-
-
-def _decompressor() -> zstandard.ZstdDecompressor:
-    d: zstandard.ZstdDecompressor | None = getattr(_local, "d", None)
-    if d is None:
-        d = _local.d = zstandard.ZstdDecompressor()
-    return d
-
-
-def pack(json_text: bytes) -> bytes:
-    """JSON text, compressed as the store keeps it."""
-    return _compressor().compress(json_text)
-
-
-def unpack(stored: bytes) -> bytes:
-    """The JSON text of a packed value (a value stored as plain JSON text before packing is returned as it is)."""
-    if stored[:4] == ZSTD_MAGIC:
-        return _decompressor().decompress(stored)
-    return stored
-
+__all__ = ["LEVEL", "ZSTD_MAGIC", "PackedJSON", "pack", "unpack"]
 
 class PackedJSON(TypeDecorator[Any]):
     """A JSON document stored compressed. Binds a JSON-able value, or bytes already made by `pack`; reads back the

@@ -9,6 +9,7 @@ bytes (compressed already, as the store keeps them), and a release dict never cr
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
+from operator import attrgetter
 from typing import Any
 
 from kscity.core.classify import classify_many
@@ -44,8 +45,10 @@ class Ready:
         """Pickled (to the storing process) without its Notice, which can be read back from `notice_packed`: pickle
         spent more on a Notice's dataclasses (a dozen, documents mostly) than on the rest of the item. 6,000
         releases: 32-37 µs against 88-93 µs a release to pickle, the same to unpickle (49-56 µs against 46-60 µs),
-        3,979 bytes against 6,405."""
-        return _unpickled, tuple(getattr(self, name) for name in _PICKLED)
+        3,979 bytes against 6,405. Restored by calling the class with its values in order (the Notice's place
+        None), not through a function taking them by name: 1,500 releases, unpickling 11.1 -> 8.7 µs a release."""
+        values = _values(self)
+        return Ready, (*values[:_NOTICE_AT], None, *values[_NOTICE_AT + 1:])
 
     @property
     def notice(self) -> Notice:
@@ -63,11 +66,9 @@ class Ready:
         return unpack(self.notice_packed)
 
 
-_PICKLED = tuple(f.name for f in fields(Ready) if f.name != "read_notice")
-
-
-def _unpickled(*values: Any) -> Ready:
-    return Ready(read_notice=None, **dict(zip(_PICKLED, values, strict=True)))
+_FIELDS = tuple(f.name for f in fields(Ready))
+_values = attrgetter(*_FIELDS)
+_NOTICE_AT = _FIELDS.index("read_notice")
 
 
 def item_kind(item: Accepted) -> str:

@@ -16,7 +16,7 @@ from kscity.ingest import Accepted, read_file
 from kscity.model.opportunity import Document, ItemCode, Notice, SourceRef
 from kscity.reference.classification import text_model
 from kscity.services.opportunity_build import LinkCache, anonymous
-from kscity.services.opportunity_view import lone_view, merge_notices
+from kscity.services.opportunity_view import lone_view, merge_notices, pickled_features
 
 FOLDERS = ("ocds/uk-contracts-finder", "ocds/portugal", "ocds/ukraine", "ocds/mexico", "ted/ted-xml", "ted/eforms-xml")
 
@@ -44,6 +44,22 @@ def test_memoised_pair_scores_equal_compare(shared_data: Path) -> None:
             for b in feats:
                 pair = compare(a, b)
                 assert cache.compare(a, anonymous(a), b) == (pair.score, tuple(pair.reasons))
+
+
+def test_features_held_pickled_are_read_back_when_asked(shared_data: Path) -> None:
+    """The cache keeps a reading process's features pickled until a notice meets them as a candidate; what it
+    then gives, and the scores with it, are those of the features themselves."""
+    feats = list({n.ocid: features_of(n) for n in shared_notices(shared_data, 10)}.values())  # one per ocid
+    assert len(feats) >= 30
+    cache = LinkCache()
+    for f in feats:
+        cache.put(f.ocid, pickled_features(f))
+    for a in feats[::4]:
+        for b in feats:
+            got = cache.get(b.ocid)
+            assert got == b
+            pair = compare(a, b)
+            assert cache.compare(a, anonymous(a), got) == (pair.score, tuple(pair.reasons))
 
 
 TERMS = [t.text.lstrip("~=") for t in text_model("lexicon").lexicon.terms]

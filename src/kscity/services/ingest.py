@@ -135,7 +135,8 @@ def _store_batch(session: Session, batch: list[Ready | Rejected], report: FileRe
         report.ingested += 1
         touched.setdefault(item.ocid, []).append(StoredRelease(
             item.kind, item.source, item.read_notice, payload_packed=item.payload_packed,
-            notice_packed=item.notice_packed, self_compiled=item.self_compiled, features=item.features, lone=item.lone))
+            notice_packed=item.notice_packed, self_compiled=item.self_compiled, features=item.features,
+            link_keys=item.link_keys, lone=item.lone))
     session.flush()
     insert_many(session, table_of(ReleaseRow), new_rows)  # one executemany, not an ORM object per release
     _quarantine(session, held, file_row.id)

@@ -13,11 +13,11 @@ from operator import attrgetter
 from typing import Any
 
 from kscity.core.classify import classify_many
-from kscity.core.dedupe import NoticeFeatures, features_of
+from kscity.core.dedupe import NoticeFeatures, features_of, linking_keys
 from kscity.ingest import Accepted, Rejected, compiles_to_itself
 from kscity.model.opportunity import Notice
 from kscity.model.serialize import json_bytes, notice_json
-from kscity.services.opportunity_view import LoneAhead, held_notice, lone_ahead, lone_view
+from kscity.services.opportunity_view import LoneAhead, held_notice, lone_ahead, lone_view, pickled_features
 from kscity.store.packing import pack, unpack
 
 
@@ -38,7 +38,10 @@ class Ready:
     self_compiled: bool  # a lone OCDS release whose compiled release says what it says (compiles_to_itself)
     # for a self-compiled release only, when worked out ahead (worked_ahead); the build uses them only when the
     # release's own notice is its ocid's, and works them out itself when they are None
-    features: NoticeFeatures | None = None  # features_of(notice), for linkage
+    # features_of(notice), for linkage; pickled on their own once they have crossed to the storing process, which
+    # unpickles them only for a notice that meets candidates (opportunity_view.pickled_features)
+    features: NoticeFeatures | bytes | None = None
+    link_keys: tuple[str, ...] | None = None  # linking_keys of those features, sorted
     lone: LoneAhead | None = None  # lone_view(notice), the view it gets if it stays alone
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -46,9 +49,13 @@ class Ready:
         spent more on a Notice's dataclasses (a dozen, documents mostly) than on the rest of the item. 6,000
         releases: 32-37 µs against 88-93 µs a release to pickle, the same to unpickle (49-56 µs against 46-60 µs),
         3,979 bytes against 6,405. Restored by calling the class with its values in order (the Notice's place
-        None), not through a function taking them by name: 1,500 releases, unpickling 11.1 -> 8.7 µs a release."""
-        values = _values(self)
-        return Ready, (*values[:_NOTICE_AT], None, *values[_NOTICE_AT + 1:])
+        None), not through a function taking them by name: 1,500 releases, unpickling 11.1 -> 8.7 µs a release.
+        Its linkage features go pickled on their own, unpickled by the store only when needed."""
+        values = list(_values(self))
+        values[_NOTICE_AT] = None
+        if isinstance(self.features, NoticeFeatures):
+            values[_FEATURES_AT] = pickled_features(self.features)
+        return Ready, tuple(values)
 
     @property
     def notice(self) -> Notice:
@@ -69,6 +76,7 @@ class Ready:
 _FIELDS = tuple(f.name for f in fields(Ready))
 _values = attrgetter(*_FIELDS)
 _NOTICE_AT = _FIELDS.index("read_notice")
+_FEATURES_AT = _FIELDS.index("features")
 
 
 def item_kind(item: Accepted) -> str:
@@ -108,6 +116,9 @@ def worked_ahead(batch: list[Ready | Rejected]) -> list[Ready | Rejected]:
     if not todo:
         return batch
     classes = iter(classify_many([lone_view(i.notice) for i in todo]))
-    done = {id(i): replace(i, features=features_of(i.notice), lone=lone_ahead(i.notice, next(classes)))
-            for i in todo}
+    done: dict[int, Ready] = {}
+    for i in todo:
+        features = features_of(i.notice)
+        done[id(i)] = replace(i, features=features, link_keys=tuple(sorted(linking_keys(features))),
+                              lone=lone_ahead(i.notice, next(classes)))
     return [done.get(id(i), i) for i in batch]

@@ -8,7 +8,7 @@ the ocids one by one in sorted order: an ocid linked earlier in the batch is a c
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, cast
@@ -31,6 +31,7 @@ from kscity.services.opportunity_view import (
     merge_notices,
     opportunity_row,
     stored_notice,
+    unpickled_features,
 )
 from kscity.store.bulk import insert_many
 from kscity.store.chunks import in_chunks
@@ -50,7 +51,8 @@ class LinkCache:
     compiled notice is the only way an entry can be stale (it then only affects which notices link)."""
 
     size: int = CACHE_SIZE
-    _items: OrderedDict[str, NoticeFeatures] = field(default_factory=OrderedDict)
+    # an entry may be held pickled (a reading process's features_pickled) until it is first asked for
+    _items: OrderedDict[str, NoticeFeatures | bytes] = field(default_factory=OrderedDict)
     _anon: dict[str, NoticeFeatures] = field(default_factory=dict)  # ocid → anonymous(features), of cached ocids
     _pairs: dict[tuple[NoticeFeatures, NoticeFeatures], tuple[float, tuple[str, ...]]] = field(default_factory=dict)
 
@@ -75,7 +77,7 @@ class LinkCache:
     def _anonymous(self, cand: NoticeFeatures) -> NoticeFeatures:
         """anonymous(cand), worked out once for the features cached: only notices that come up as candidates need
         it (working it out for every notice cached cost 3 % of the storing process)."""
-        if self._items.get(cand.ocid) is not cand:
+        if self._items.get(cand.ocid) is not cand:  # (an entry held pickled is not `cand`, which was decoded)
             return anonymous(cand)
         found = self._anon.get(cand.ocid)
         if found is None:
@@ -85,11 +87,14 @@ class LinkCache:
     def get(self, ocid: str) -> NoticeFeatures | None:
         """The cached features of an ocid, or None."""
         f = self._items.get(ocid)
-        if f is not None:
-            self._items.move_to_end(ocid)
+        if f is None:
+            return None
+        if isinstance(f, bytes):
+            f = self._items[ocid] = unpickled_features(f)
+        self._items.move_to_end(ocid)
         return f
 
-    def put(self, ocid: str, feats: NoticeFeatures) -> None:
+    def put(self, ocid: str, feats: NoticeFeatures | bytes) -> None:
         """Remember (or replace) an ocid's features, dropping the least recently used beyond the size."""
         self._items[ocid] = feats
         self._anon.pop(ocid, None)
@@ -115,7 +120,10 @@ class StoredRelease:
     payload_packed: bytes | None = None  # or as packed JSON (store.packed), decoded only when a merge needs it
     notice_packed: bytes | None = None  # the notice as packed JSON (serialize.notice_json, packed), when known
     self_compiled: bool | None = None  # compiles_to_itself(release), when the reader knows it
-    features: NoticeFeatures | None = None  # features_of(notice), when the reader computed them
+    # features_of(notice), when the reader computed them; pickled when they came from a reading process, and
+    # unpickled only if the notice meets candidates (opportunity_view.pickled_features)
+    features: NoticeFeatures | bytes | None = None
+    link_keys: tuple[str, ...] | None = None  # linking_keys of those features, sorted
     lone: LoneAhead | None = None  # lone_view(notice) worked out ahead (its classification, its row's texts)
 
     @property
@@ -293,8 +301,8 @@ def _candidates_many(session: Session, wants: Sequence[tuple[list[str], str]]) -
     return out
 
 
-def _link(session: Session, feats: NoticeFeatures, publisher: str, keys: frozenset[str], stored_cands: list[str],
-          batch: _Batch, cache: LinkCache) -> tuple[int | None, float, tuple[str, ...]]:
+def _link(session: Session, held: NoticeFeatures | bytes, publisher: str, keys: Collection[str],
+          stored_cands: list[str], batch: _Batch, cache: LinkCache) -> tuple[int | None, float, tuple[str, ...]]:
     if not keys:
         return None, 1.0, ()
     # a publisher's own ids are authoritative: only notices of other publishers (publisher_of) can be the same
@@ -320,6 +328,7 @@ def _link(session: Session, feats: NoticeFeatures, publisher: str, keys: frozens
                 cache.put(row[0], features_of(stored_notice(row[2])))
     # the scoring of kscity.core.dedupe.match_against, with the candidates' features taken from the cache
     scored = []
+    feats = unpickled_features(held) if isinstance(held, bytes) else held  # only a notice with candidates needs them
     anon = anonymous(feats)
     for ocid in cand_ocids:
         f = cache.get(ocid)
@@ -481,7 +490,7 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
     wanted = sorted(set(ocids))
     releases, known, onto = _releases_of(session, wanted, fresh or {})
     batch = _Batch()
-    prepared: list[tuple[str, StoredRelease | None, Notice | None, NoticeFeatures, frozenset[str], str,
+    prepared: list[tuple[str, StoredRelease | None, Notice | None, NoticeFeatures | bytes, Collection[str], str,
                          tuple[str, str]]] = []
     for ocid in wanted:  # first what each ocid is, so that the store's candidates can be asked for all at once
         rows = releases.get(ocid)
@@ -489,10 +498,11 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
             continue
         if ocid not in onto and _worked_ahead(rows):
             # a lone release worked out ahead: its notice is the compiled one (_compiled_notice), and nothing
-            # below needs more of it than its features, its link's url and its opportunity row, all at hand
-            one, one_feats = rows[0], cast(NoticeFeatures, rows[0].features)
+            # below needs more of it than its features (maybe still pickled: only candidates need them), its blocking
+            # keys, its link's url and its opportunity row, all at hand
+            one, one_feats = rows[0], cast(NoticeFeatures | bytes, rows[0].features)
             batch.compiled[ocid] = None
-            one_keys = linking_keys(one_feats) if ocid not in known else frozenset()
+            one_keys = cast(tuple[str, ...], one.link_keys) if ocid not in known else ()
             prepared.append((ocid, one, None, one_feats, one_keys, publisher_of(ocid, one.kind),
                              (one.source, cast(LoneAhead, one.lone).url)))
             continue
@@ -502,13 +512,15 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
         notice, batch.compiled[ocid] = folded or _compiled_notice(rows, fx)
         # a lone release's notice is the one the ingest already wrote as JSON and packed, its features read ahead
         lone = rows[-1] if notice is rows[-1].notice else None
-        feats = lone.features if lone is not None and lone.features is not None else features_of(notice)
+        read_ahead = lone.features if lone is not None else None
+        feats = (read_ahead if isinstance(read_ahead, NoticeFeatures) else unpickled_features(read_ahead)
+                 if read_ahead is not None else features_of(notice))
         keys = linking_keys(feats) if ocid not in known else frozenset()
         prepared.append((ocid, lone, notice, feats, keys, publisher_of(ocid, rows[-1].kind),
                          (notice.source.source, notice.source.url)))
     asks = [(sorted(keys), publisher) for ocid, _, _, _, keys, publisher, _ in prepared if ocid not in known]
     stored_cands = iter(_candidates_many(session, asks))
-    for ocid, own, built, feats, keys, publisher, (source, url) in prepared:
+    for ocid, own, built, held, its_keys, publisher, (source, url) in prepared:
         if built is not None:
             batch.notices[ocid] = built
         elif own is not None:
@@ -519,20 +531,20 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
             batch.lone[ocid] = own.lone
         if ocid in known:
             batch.updated[ocid] = as_json
-            cache.put(ocid, feats)
+            cache.put(ocid, held)
             batch.touched.add(known[ocid])
             continue
-        opp_id, score, reasons = _link(session, feats, publisher, keys, next(stored_cands), batch, cache)
+        opp_id, score, reasons = _link(session, held, publisher, its_keys, next(stored_cands), batch, cache)
         if opp_id is None:
             opp_id = -len(batch.new_opps) - 1
             batch.new_opps[opp_id] = ocid
         batch.new_links[ocid] = {"ocid": ocid, "opportunity_id": opp_id, "source": source, "url": url,
                                  "link_score": score, "link_reasons": list(reasons), "notice": as_json}
-        batch.keys_of[ocid] = sorted(keys)
+        batch.keys_of[ocid] = sorted(its_keys)
         batch.publisher[ocid] = publisher
-        for k in keys:
+        for k in its_keys:
             batch.new_keys.setdefault(k, {}).setdefault(publisher, set()).add(ocid)
-        cache.put(ocid, feats)
+        cache.put(ocid, held)
         batch.touched.add(opp_id)
     views, worked = _merged_views(session, batch)
     _write(session, batch, views, worked)

@@ -8,10 +8,12 @@ neither SQLAlchemy nor the settings for it: its imports took 0.77 s with them, 0
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, fields, replace
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from kscity.core.dedupe import NoticeFeatures
 from kscity.model.opportunity import Classification, Notice
 from kscity.model.serialize import notice_from_json_text, parts_json
 from kscity.store.packing import pack, unpack
@@ -147,3 +149,14 @@ def opportunity_row(view: Notice) -> tuple[Any, ...]:
     documents as packed JSON text (as stored), and the search text."""
     items, documents = parts_json(view)
     return (*(getattr(view, name) for name in _VIEW_FIELDS), items, pack(documents), _search_text(view))
+
+
+def pickled_features(features: NoticeFeatures) -> bytes:
+    """Linkage features as the reading process sends them: pickled on their own, so that the storing process
+    unpickles them only for a notice that meets candidates (most notices meet none: 3.8 µs a release saved)."""
+    return pickle.dumps(features, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpickled_features(pickled: bytes) -> NoticeFeatures:
+    """What pickled_features gave, read back."""
+    return cast(NoticeFeatures, pickle.loads(pickled))

@@ -26,9 +26,10 @@ AUTO_PAGES = 1000  # SQLite's default wal_autocheckpoint, restored when a connec
 # page cache of the connections checked out while ingest writes (restored to app.CACHE_KIB on checkin): a commit
 # touches pages all over the link-key, release and opportunity indexes, and with 16 MiB SQLite evicted and read
 # them again (pread) within each transaction. 116,145 releases, four alternated pairs of runs: the kernel's time
-# 7.7-8.9 s -> 5.7-6.3 s, for 16 MB more of peak RSS (331 -> 347 MB); 64 MiB cut link-key inserts by a third
-# but took 47 MB of the 400 MB budget
-WRITER_CACHE_KIB = 32768
+# 7.7-8.9 s -> 5.7-6.3 s, for 16 MB more of peak RSS (331 -> 347 MB). 64 MiB since the reading process starts
+# without the database's modules (peak RSS 351 -> 312 MB): the storing process's kernel time 3.36-3.47 s ->
+# 2.24-2.38 s (1 GiB, two alternated pairs), its RSS 200 -> 235 MB
+WRITER_CACHE_KIB = 65536
 EVERY_S = 0.05  # how often the thread looks at the log; a look with nothing to copy reads a header only
 RESTART_BYTES = 64 * 1024**2  # a log this long is started again at the next chance
 

@@ -15,7 +15,7 @@ from kscity.services.countries import country_profile
 from kscity.services.imports import import_detail
 from kscity.services.ingest import ingest_paths
 from kscity.services.opportunities import opportunity_detail, search_opportunities
-from kscity.store.tables.pipeline import OpportunityRow, QuarantineRow, ReleaseRow
+from kscity.store.tables.pipeline import NoticeLinkRow, OpportunityRow, QuarantineRow, ReleaseRow
 
 
 def count(app: App, table: type) -> int:
@@ -169,3 +169,23 @@ def test_a_timeline_of_many_notices_says_it_read_only_the_first(loaded_app: App,
         first_two = opportunity_detail(session=s, ocid="ocds-03ad3f-275348")
     assert whole["timeline_complete"] and not first_two["timeline_complete"]
     assert 0 < len({e["source"] for e in first_two["timeline"]}) <= 2 < len({e["source"] for e in whole["timeline"]})
+
+
+def test_each_link_points_to_its_own_opportunity(loaded_app: App, shared_data: Path) -> None:
+    """New opportunities get their ids before they are inserted (no query reads them back): each notice's link
+    must still point to the opportunity made for it, over several batches and files, and the ids go on from those
+    already stored."""
+    ingest_paths(loaded_app, [shared_data / "ocds/portugal"])
+    ingest_paths(loaded_app, [shared_data / "ocds/ukraine", shared_data / "ted/ted-xml",
+                              shared_data / "ted/eforms-xml"])
+    with loaded_app.read() as s:
+        pairs = s.execute(select(NoticeLinkRow.ocid, OpportunityRow.ocid, OpportunityRow.id)
+                          .join(OpportunityRow, NoticeLinkRow.opportunity_id == OpportunityRow.id)).all()
+        links, opportunities = count(loaded_app, NoticeLinkRow), count(loaded_app, OpportunityRow)
+    by_opportunity: dict[int, set[str]] = {}
+    for link, _, opp_id in pairs:
+        by_opportunity.setdefault(opp_id, set()).add(link)
+    assert len(pairs) == links >= opportunities > 100  # every link resolves
+    assert all(own in by_opportunity[i] for _, own, i in pairs), "an opportunity's own notice is among its links"
+    assert sum(len(ls) == 1 for ls in by_opportunity.values()) > 100
+    assert all(next(iter(ls)) == own for _, own, i in pairs if len(ls := by_opportunity[i]) == 1)

@@ -249,6 +249,13 @@ class _Batch:
 def _candidates(session: Session, keys: list[str], publisher: str) -> list[str]:
     """Up to MAX_CANDIDATES ocids of other publishers that share a blocking key (link_key rows exist only for
     linked notices: their foreign key cascades)."""
+    conn = session.connection()
+    return _candidates_on(conn.connection.dbapi_connection, "?" if conn.dialect.paramstyle == "qmark" else "%s",
+                          keys, publisher)
+
+
+def _candidates_on(raw: Any, mark: str, keys: list[str], publisher: str) -> list[str]:
+    """_candidates on the driver's connection (`raw`), whose parameters are written `mark`."""
     # "another publisher" as two ranges of the (key, publisher, ocid) index: the database then reads only the
     # rows it returns instead of stepping over the thousands of this publisher's own notices under a common key.
     # Plain SQL on the driver's connection, inside the session's transaction: it runs once per new notice, and
@@ -257,9 +264,6 @@ def _candidates(session: Session, keys: list[str], publisher: str) -> list[str]:
     # drivers keep the few distinct statement texts prepared (sqlite3's statement cache, psycopg's prepare).
     # Both ranges in one statement: one round trip to PostgreSQL per new notice instead of two (20,000 releases:
     # 23.2 s -> 20.2-21.5 s there; SQLite the same within noise)
-    conn = session.connection()
-    raw: Any = conn.connection.dbapi_connection
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     marks = ",".join([mark] * len(keys))
     arms = [f"SELECT {arm} AS arm, ocid FROM (SELECT DISTINCT ocid FROM link_key WHERE key IN ({marks}) "
             f"AND publisher {op} {mark} LIMIT {MAX_CANDIDATES:d}) AS range{arm}" for arm, op in ((0, "<"), (1, ">"))]
@@ -285,9 +289,10 @@ def _candidates_many(session: Session, wants: Sequence[tuple[list[str], str]]) -
     has no round trips to save (nor LATERAL), so it is asked notice by notice. The store does not change while a
     batch is linked (its writes come after), so asking ahead gives what asking in turn gave."""
     conn = session.connection()
+    raw: Any = conn.connection.dbapi_connection  # found once for the batch, not per notice
     if conn.dialect.name != "postgresql":
-        return [_candidates(session, keys, publisher) if keys else [] for keys, publisher in wants]
-    raw: Any = conn.connection.dbapi_connection
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        return [_candidates_on(raw, mark, keys, publisher) if keys else [] for keys, publisher in wants]
     out: list[list[str]] = []
     for chunk in in_chunks(list(wants)):
         found: list[list[tuple[int, str]]] = [[] for _ in chunk]

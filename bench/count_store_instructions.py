@@ -33,7 +33,10 @@ import pickle, sys
 from pathlib import Path
 from kscity.ingest import Limits
 from kscity.services.ingest_worker import LocalBatches, ReadJob
-from kscity.services.opportunity_view import FxTable
+try:
+    from kscity.services.opportunity_view import FxTable
+except ImportError:  # a version before 2026-11-29's twenty-first session
+    from kscity.services.opportunity_build import FxTable
 job = ReadJob(Path(sys.argv[1]), None, None, FxTable({}), Limits(), None, 500)
 Path(sys.argv[2]).write_bytes(pickle.dumps([pickle.dumps(b, protocol=pickle.HIGHEST_PROTOCOL)
                                             for b in LocalBatches(job)]))

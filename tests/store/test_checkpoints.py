@@ -132,12 +132,20 @@ def test_the_log_starts_again_once_it_is_long_instead_of_growing_for_ever(
 def test_without_restarts_the_log_would_grow_with_what_is_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The bound above is the restarts' work: with copying alone (PASSIVE), the writer never finds the whole log
-    copied when it starts its next transaction, which is when SQLite itself would start the log again."""
-    db, engine = _database_with_a_row(tmp_path)
-    largest = _largest_log(db, engine, 10**12, monkeypatch)
-    assert largest > ROWS * COMMITS * 4096 / 3
-    engine.dispose()
+    """The bound above is the restarts' work: with copying alone (PASSIVE), SQLite starts the log again only when
+    the writer starts a transaction after a copy has ended, and a writer that starts before (ingest's writer is the
+    busier process) lets the log grow with what is written. On an idle fast machine a copy ends first in some runs
+    (2026-11-29: 2 runs in 8 of a single try), so the log is asked to outgrow the bound in one of five tries."""
+    largest = []
+    for attempt in range(5):
+        folder = tmp_path / str(attempt)
+        folder.mkdir()
+        db, engine = _database_with_a_row(folder)
+        largest.append(_largest_log(db, engine, 10**12, monkeypatch))
+        engine.dispose()
+        if largest[-1] > ROWS * COMMITS * 4096 / 3:
+            return
+    pytest.fail(f"the log stayed under the bound in every try without restarts: {largest}")
 
 
 def test_nested_and_concurrent_uses_share_one_thread(tmp_path: Path) -> None:

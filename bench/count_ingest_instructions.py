@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -38,39 +39,56 @@ main()
 """
 
 
-def instructions(path: Path, work: Path, src: Path | None) -> int:
-    """Instructions valgrind counts for one one-process ingest of `path` into a fresh database."""
-    db = work / f"{path.stem}.db"
-    env = dict(os.environ, KSCITY_DATABASE_URL=f"sqlite:///{db}", KSCITY_INGEST_WORKER="0", PYTHONHASHSEED="0")
+def fresh_database(path: Path, work: Path, src: Path | None, **more: str) -> dict[str, str]:
+    """The environment of a run on a fresh, initialised SQLite database for `path` (`src`: another version's tree
+    first on the path; `more`: further variables)."""
+    env = dict(os.environ, KSCITY_DATABASE_URL=f"sqlite:///{work / path.stem}.db", PYTHONHASHSEED="0", **more)
     if src is not None:
         env["PYTHONPATH"] = str(src)
     subprocess.run([sys.executable, "-m", "kscity.cli", "init"], env=env, check=True, capture_output=True)
-    driver = work / "driver.py"
-    driver.write_text(_DRIVER)
+    return env
+
+
+def cachegrind(argv: list[str], env: dict[str, str], work: Path) -> int:
+    """Instructions valgrind counts for one run of `argv`."""
     done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={work}/cg.out",
-                           sys.executable, str(driver), str(path)], env=env, capture_output=True, text=True, check=True)
+                           *argv], env=env, capture_output=True, text=True, check=True)
     found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
     if found is None:
         raise RuntimeError(f"valgrind printed no instruction count:\n{done.stderr[-2000:]}")
     return int(found.group(1).replace(",", ""))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", type=int, default=10)
-    parser.add_argument("--large", type=int, default=1500)
+def instructions(path: Path, work: Path, src: Path | None) -> int:
+    """Instructions valgrind counts for one one-process ingest of `path` into a fresh database."""
+    env = fresh_database(path, work, src, KSCITY_INGEST_WORKER="0")
+    driver = work / "driver.py"
+    driver.write_text(_DRIVER)
+    return cachegrind([sys.executable, str(driver), str(path)], env, work)
+
+
+def per_release(doc: str, small: int, large: int, measure: Callable[[Path, Path, Path | None], int],
+                what: str) -> None:
+    """Parse the command line (`--small`, `--large`, `--src`), measure both sizes, print the work per release."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--small", type=int, default=small)
+    parser.add_argument("--large", type=int, default=large)
     parser.add_argument("--src", type=Path, default=None)
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         sys.exit("valgrind is not installed (Debian: apt-get install valgrind)")
     with tempfile.TemporaryDirectory() as d:
         work = Path(d)
-        small, large = work / "small.json", work / "large.json"
-        n_small, n_large = build(small, args.small), build(large, args.large)
-        counts = {n: instructions(p, work, args.src) for n, p in ((n_small, small), (n_large, large))}
-    per_release = (counts[n_large] - counts[n_small]) / (n_large - n_small)
+        files = work / "small.json", work / "large.json"
+        n_small, n_large = build(files[0], args.small), build(files[1], args.large)
+        counts = {n: measure(p, work, args.src) for n, p in zip((n_small, n_large), files, strict=True)}
+    per = (counts[n_large] - counts[n_small]) / (n_large - n_small)
     print(f"{n_small:,} releases: {counts[n_small]:,} instructions; {n_large:,}: {counts[n_large]:,}")
-    print(f"per release: {per_release:,.0f} instructions (start-up excluded)")
+    print(f"per release: {per:,.0f} instructions{what} (start-up excluded)")
+
+
+def main() -> None:
+    per_release(__doc__, 10, 1500, instructions, "")
 
 
 if __name__ == "__main__":

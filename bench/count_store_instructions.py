@@ -15,17 +15,12 @@ Run: .venv/bin/python bench/count_store_instructions.py [--small 300] [--large 3
 
 from __future__ import annotations
 
-import argparse
-import os
-import re
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_ingest_read import build
+from count_ingest_instructions import cachegrind, fresh_database, per_release
 
 # reads a file ahead into pickled batches (argv: file, where to write them)
 _READ = """
@@ -69,39 +64,16 @@ with bulk_gc():
 
 def instructions(path: Path, work: Path, src: Path | None) -> int:
     """Instructions valgrind counts for the storing of `path`'s batches into a fresh database."""
-    db, batches = work / f"{path.stem}.db", work / f"{path.stem}.batches"
-    env = dict(os.environ, KSCITY_DATABASE_URL=f"sqlite:///{db}", PYTHONHASHSEED="0")
-    if src is not None:
-        env["PYTHONPATH"] = str(src)
-    subprocess.run([sys.executable, "-m", "kscity.cli", "init"], env=env, check=True, capture_output=True)
+    env = fresh_database(path, work, src)
+    batches = work / f"{path.stem}.batches"
     subprocess.run([sys.executable, "-c", _READ, str(path), str(batches)], env=env, check=True)
     driver = work / "store.py"
     driver.write_text(_STORE)
-    done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={work}/cg.out",
-                           sys.executable, str(driver), str(path), str(batches)], env=env, capture_output=True,
-                          text=True, check=True)
-    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
-    if found is None:
-        raise RuntimeError(f"valgrind printed no instruction count:\n{done.stderr[-2000:]}")
-    return int(found.group(1).replace(",", ""))
+    return cachegrind([sys.executable, str(driver), str(path), str(batches)], env, work)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", type=int, default=300)
-    parser.add_argument("--large", type=int, default=3000)
-    parser.add_argument("--src", type=Path, default=None)
-    args = parser.parse_args()
-    if shutil.which("valgrind") is None:
-        sys.exit("valgrind is not installed (Debian: apt-get install valgrind)")
-    with tempfile.TemporaryDirectory() as d:
-        work = Path(d)
-        small, large = work / "small.json", work / "large.json"
-        n_small, n_large = build(small, args.small), build(large, args.large)
-        counts = {n: instructions(p, work, args.src) for n, p in ((n_small, small), (n_large, large))}
-    per_release = (counts[n_large] - counts[n_small]) / (n_large - n_small)
-    print(f"{n_small:,} releases: {counts[n_small]:,} instructions; {n_large:,}: {counts[n_large]:,}")
-    print(f"per release: {per_release:,.0f} instructions of the storing process (start-up excluded)")
+    per_release(__doc__, 300, 3000, instructions, " of the storing process")
 
 
 if __name__ == "__main__":

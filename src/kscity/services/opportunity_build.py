@@ -51,7 +51,7 @@ class LinkCache:
     compiled notice is the only way an entry can be stale (it then only affects which notices link)."""
 
     size: int = CACHE_SIZE
-    # an entry may be held pickled (a reading process's features_pickled) until it is first asked for
+    # an entry may be held pickled (as a reading process sends features: pickled_features) until first asked for
     _items: OrderedDict[str, NoticeFeatures | bytes] = field(default_factory=OrderedDict)
     _anon: dict[str, NoticeFeatures] = field(default_factory=dict)  # ocid → anonymous(features), of cached ocids
     _pairs: dict[tuple[NoticeFeatures, NoticeFeatures], tuple[float, tuple[str, ...]]] = field(default_factory=dict)
@@ -355,7 +355,7 @@ def _link(session: Session, held: NoticeFeatures | bytes, publisher: str, keys: 
                 cache.put(row[0], features_of(stored_notice(row[2])))
     # the scoring of kscity.core.dedupe.match_against, with the candidates' features taken from the cache
     scored = []
-    feats = unpickled_features(held) if isinstance(held, bytes) else held  # only a notice with candidates needs them
+    feats = unpickled_features(held)  # only a notice with candidates needs them
     anon = anonymous(feats)
     for ocid in cand_ocids:
         f = cache.get(ocid)
@@ -562,8 +562,7 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
         # a lone release's notice is the one the ingest already wrote as JSON and packed, its features read ahead
         lone = rows[-1] if notice is rows[-1].notice else None
         read_ahead = lone.features if lone is not None else None
-        feats = (read_ahead if isinstance(read_ahead, NoticeFeatures) else unpickled_features(read_ahead)
-                 if read_ahead is not None else features_of(notice))
+        feats = unpickled_features(read_ahead) if read_ahead is not None else features_of(notice)
         keys = linking_keys(feats) if ocid not in known else frozenset()
         prepared.append((ocid, lone, notice, feats, keys, publisher_of(ocid, rows[-1].kind),
                          (notice.source.source, notice.source.url)))

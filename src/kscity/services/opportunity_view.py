@@ -157,6 +157,6 @@ def pickled_features(features: NoticeFeatures) -> bytes:
     return pickle.dumps(features, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def unpickled_features(pickled: bytes) -> NoticeFeatures:
-    """What pickled_features gave, read back."""
-    return cast(NoticeFeatures, pickle.loads(pickled))
+def unpickled_features(held: NoticeFeatures | bytes) -> NoticeFeatures:
+    """Features held as they came: read back from what pickled_features gave, or as they are."""
+    return held if isinstance(held, NoticeFeatures) else cast(NoticeFeatures, pickle.loads(held))

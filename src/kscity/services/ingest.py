@@ -29,6 +29,7 @@ from kscity.services.ingest_ready import Ready
 from kscity.services.ingest_worker import Batches, LocalBatches, ReadJob, WorkerBatches, bulk_gc
 from kscity.services.opportunity_build import LinkCache, StoredRelease, rebuild_opportunities, table_of
 from kscity.services.opportunity_view import FxTable
+from kscity.services.reading_process import WORKER_MIN_BYTES, drop_spare
 from kscity.settings import Settings
 from kscity.store.bulk import insert_many
 from kscity.store.checkpoints import checkpoints_aside
@@ -44,8 +45,6 @@ BATCH = 500  # items the store takes at a time (bounds peak RSS)
 # most the transaction in flight, and the import's progress, committed with it, stays at most seconds old.
 COMMIT_ITEMS: int = Settings.model_fields["ingest_commit_items"].default
 COMMIT_SECONDS = 2.0
-# below this much input, starting the reading process (a fresh interpreter and its imports) costs more than it saves
-WORKER_MIN_BYTES = 16 * 1024**2
 
 
 @dataclass
@@ -272,9 +271,12 @@ def ingest_paths(kapp: App, paths: Iterable[str | Path], *, source: str | None =
         fx = FxTable.load(session)
     cache = LinkCache()
     worker = kapp.settings.ingest_worker
-    with bulk_gc(), checkpoints_aside(kapp.engine):
-        reports = [ingest_file(kapp, f, source=source, schema_path=schema_path, fx=fx, limits=limits,
-                               mapping_path=mapping_path, progress=progress, cache=cache, worker=worker,
-                               name=(names or {}).get(f), commit_items=kapp.settings.ingest_commit_items)
-                   for f in files]
+    try:
+        with bulk_gc(), checkpoints_aside(kapp.engine):
+            reports = [ingest_file(kapp, f, source=source, schema_path=schema_path, fx=fx, limits=limits,
+                                   mapping_path=mapping_path, progress=progress, cache=cache, worker=worker,
+                                   name=(names or {}).get(f), commit_items=kapp.settings.ingest_commit_items)
+                       for f in files]
+    finally:
+        drop_spare()  # started by the command for files that were then read here
     return {"files": [r.as_dict() for r in reports]}

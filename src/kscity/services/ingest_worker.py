@@ -13,24 +13,21 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import fcntl
 import gc
 import os
 import queue
 import signal
-import sys
 import threading
 import time
 import traceback
-import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kscity.ingest import Accepted, FileSummary, Limits, Rejected, read_file
 from kscity.services.ingest_ready import Ready, ready, worked_ahead
+from kscity.services.reading_process import ReadingProcess, take_spare
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -39,7 +36,6 @@ if TYPE_CHECKING:
 
 _PR_SET_PDEATHSIG = 1
 CHUNK = 100  # items per message from the worker
-PIPE_BYTES = 1024 * 1024
 QUEUE = 20  # chunks the storing process holds at most: 4 batches of 500 items
 Batch = list[Ready | Rejected]
 TRIM_ABOVE = 192 * 1024**2  # resident bytes of the reading process above which freed heap pages go back
@@ -152,15 +148,6 @@ def _die_with(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _widen(pipe: Connection) -> None:
-    """Make the pipe hold a whole chunk (Linux: up to /proc/sys/fs/pipe-max-size, 1 MiB by default; a chunk
-    pickles to about 500 KB). With the default 64 KiB, the worker's send blocked until this process's receiving
-    thread had read the chunk in eight pieces, each waiting for the GIL, which the storing thread holds: the
-    worker waited 2.8 s per 20,000 releases with the queue nearly empty."""
-    with contextlib.suppress(OSError, AttributeError):
-        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-
-
 def _pace(backlog: Any) -> Callable[[], bool]:
     """Whether the reading process works its next chunk ahead (worked_ahead): while at least half the queue of
     chunks waits in the storing process (`backlog`, which it keeps up to date), storing is the slower half and
@@ -170,9 +157,16 @@ def _pace(backlog: Any) -> Callable[[], bool]:
     return lambda: backlog.value >= QUEUE // 2
 
 
-def _serve(parent: int, job: ReadJob, out: Connection, backlog: Any) -> None:
-    """The worker: read the file, send each batch, then the summary; an unexpected error is sent as text."""
+def serve(parent: int, jobs: Connection, out: Connection, backlog: Any) -> None:
+    """The worker (reading_process.ReadingProcess): wait for the job, read the file, send each batch, then the
+    summary; an unexpected error is sent as text. Ends quietly when the parent closes the job's pipe unused."""
     _die_with(parent)
+    try:
+        job: ReadJob = jobs.recv()
+    except (EOFError, OSError):
+        return
+    finally:
+        jobs.close()
     try:
         with bulk_gc():
             batches = LocalBatches(job, ahead=_pace(backlog))
@@ -194,35 +188,16 @@ def _serve(parent: int, job: ReadJob, out: Connection, backlog: Any) -> None:
         out.close()
 
 
-@contextlib.contextmanager
-def _plain_main() -> Iterator[None]:
-    """While the worker starts, an empty __main__: a spawned child re-imports its parent's main module, which for
-    the kscity command is the whole CLI (typer, every command: memory and start time the worker never uses)."""
-    real = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = real
-
-
 class WorkerBatches:
     """Reading in a child process, up to QUEUE chunks ahead of the caller (a bounded queue)."""
 
     def __init__(self, job: ReadJob) -> None:
-        ctx = get_context("spawn")  # a fresh interpreter: no inherited database connections or threads
         self._job = job
-        self._inbox, outbox = ctx.Pipe(duplex=False)
-        _widen(self._inbox)
+        # started ahead by the command (reading_process.start_spare), or now
+        self._reader = take_spare() or ReadingProcess()
+        self._inbox, self._proc, self._backlog = self._reader.inbox, self._reader.proc, self._reader.backlog
         # the worker sends chunks of CHUNK items, gathered here into batches: smaller messages, less memory in both
-        chunked = replace(job, batch=min(job.batch, CHUNK))
-        # how many chunks wait here, which the worker reads to share the work (_pace)
-        self._backlog: Any = ctx.RawValue("i", 0)
-        self._proc: Any = ctx.Process(target=_serve, args=(os.getpid(), chunked, outbox, self._backlog),
-                                      daemon=True, name="kscity-read")
-        with _plain_main():
-            self._proc.start()
-        outbox.close()
+        self._reader.start(replace(job, batch=min(job.batch, CHUNK)))
         # a thread takes the chunks off the pipe as they come, so that the worker reads on while this process is
         # busy with a batch (the pipe alone holds two chunks at most); the queue bounds how far ahead it gets
         self._received: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=QUEUE)
@@ -278,10 +253,7 @@ class WorkerBatches:
 
     def close(self) -> None:
         self._stopped = True  # the receiving thread ends at its next message or at the worker's end
-        self._inbox.close()
-        if self._proc.is_alive():
-            self._proc.kill()
-        self._proc.join(timeout=5)
+        self._reader.stop()
 
     @property
     def pid(self) -> int:

@@ -179,6 +179,9 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text,
     ) -> None:
         """Ingest notices; bad items are quarantined with reasons, the rest land. Re-running adds nothing."""
+        from kscity.services.reading_process import start_spare
+
+        start_spare(paths)  # first: its start overlaps the imports and set-up below
         from kscity.services.ingest import ingest_paths
 
         kapp = get_app()

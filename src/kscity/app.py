@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from kscity.errors import DatabaseUnavailable
 from kscity.model.serialize import json_bytes
 from kscity.settings import Settings
+from kscity.store.packed import dictionary_finder
+from kscity.store.packing import add_finder, remove_finder
 
 WAL_TRIES = 300  # 3 s at 10 ms
 PAGE_SIZE = 16384
@@ -88,10 +90,13 @@ class App:
     settings: Settings
     engine: Engine = field(init=False)
     session_factory: sessionmaker[Session] = field(init=False)
+    _finder: Callable[[int], bytes | None] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.engine = make_engine(self.settings.database_url)
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        self._finder = dictionary_finder(self.engine)
+        add_finder(self._finder)  # packed values name their dictionaries, which this database keeps
 
     def check_database(self) -> None:
         """Fail with one clear error when the database cannot be reached."""
@@ -119,6 +124,7 @@ class App:
 
     def dispose(self) -> None:
         """Release pooled connections."""
+        remove_finder(self._finder)
         self.engine.dispose()
 
 

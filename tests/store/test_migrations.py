@@ -128,3 +128,39 @@ def test_0012_drops_only_the_own_id_keys(database_url: str) -> None:
         keys = session.scalars(select(LinkKeyRow.key)).all()
     kapp.dispose()
     assert sorted(keys) == sorted(["MEX|b:id", "MEX|cpv:45", "ic:x", "id;x", "id"])
+
+
+def test_0013_downgrade_packs_again_without_dictionaries(database_url: str, shared_data: Path,
+                                                          tmp_path: Path) -> None:
+    from kscity.services.ingest import ingest_file
+    from kscity.store.packing import frame_dictionary
+
+    pkg = orjson.loads((shared_data / "ocds/portugal/impic-release-package.json").read_bytes())
+    pkg = pkg[0] if isinstance(pkg, list) else pkg
+    path = tmp_path / "p.json"
+    path.write_bytes(orjson.dumps(dict(pkg, releases=[dict(r, ocid=f"{r['ocid']}-m{i}") for i in range(4)
+                                                      for r in pkg["releases"]])))
+    kapp = App(Settings(database_url=database_url, admin_token="t"))
+    upgrade(kapp.engine)
+    assert ingest_file(kapp, path, worker=False).ingested >= 200
+
+    def stored() -> tuple[list[Any], set[int]]:
+        with kapp.engine.connect() as conn:
+            raw = [bytes(v) for row in conn.execute(text("SELECT payload, notice FROM release")) for v in row]
+            raw += [bytes(n) for (n,) in conn.execute(text("SELECT notice FROM notice_link"))]
+        with kapp.read() as session:
+            values = sorted(orjson.dumps([r.payload, r.notice], option=orjson.OPT_SORT_KEYS)
+                            for r in session.scalars(select(ReleaseRow)))
+            values += sorted(orjson.dumps(n.notice, option=orjson.OPT_SORT_KEYS)
+                             for n in session.scalars(select(NoticeLinkRow)))
+        return values, {frame_dictionary(v) for v in raw}
+
+    before, ids = stored()
+    assert len(ids - {0}) == 2
+    command.downgrade(alembic_config(kapp.engine), "0012")
+    after, ids = stored()
+    assert ids == {0} and after == before
+    with kapp.engine.connect() as conn:
+        assert "pack_dictionary" not in conn.dialect.get_table_names(conn)
+    upgrade(kapp.engine)
+    kapp.dispose()

@@ -17,6 +17,8 @@ from typing import Any
 
 import orjson
 from sqlalchemy import or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from kscity.app import App
@@ -34,7 +36,8 @@ from kscity.settings import Settings
 from kscity.store.bulk import insert_many
 from kscity.store.checkpoints import checkpoints_aside
 from kscity.store.chunks import in_chunks
-from kscity.store.tables.pipeline import ImportFileRow, QuarantineRow, QuarantineSeenRow, ReleaseRow
+from kscity.store.packing import Packer, remember
+from kscity.store.tables.pipeline import ImportFileRow, PackDictionaryRow, QuarantineRow, QuarantineSeenRow, ReleaseRow
 
 DATA_SUFFIXES = {".json", ".jsonl", ".ndjson", ".gz", ".zip", ".xml", ".csv", ".xlsx"}
 BATCH = 500  # items the store takes at a time (bounds peak RSS)
@@ -142,6 +145,17 @@ def _store_batch(session: Session, batch: list[Ready | Rejected], report: FileRe
     return touched
 
 
+def _keep_dictionaries(session: Session, dictionaries: list[bytes]) -> None:
+    """Keep a file's zstd dictionaries in the transaction of the first rows packed with them, each once (the same
+    file read again, as after a `kill -9`, trains the same ones)."""
+    by_id = {remember(d): d for d in dictionaries}
+    kept = set(session.scalars(select(PackDictionaryRow.id).where(PackDictionaryRow.id.in_(sorted(by_id)))))
+    for dict_id, content in sorted(by_id.items()):
+        if dict_id not in kept:  # or kept meanwhile by an ingest of the same file in another process
+            add = (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(PackDictionaryRow)
+            session.execute(add.values(id=dict_id, content=content).on_conflict_do_nothing())
+
+
 def _held(file_row: ImportFileRow, position: str, ocid: str | None, release_id: str | None,
           payload: dict[str, Any] | None, snippet: str, reasons: list[dict[str, str]], content: str = "",
           ) -> dict[str, Any]:
@@ -208,9 +222,13 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
         with contextlib.ExitStack() as open_tx:  # the transaction in flight, over one or more batches
             tx: Session | None = None
             held, opened = 0, 0.0
+            packer: Packer | None = None
             for batch in batches:
                 if tx is None:
                     tx, opened = open_tx.enter_context(kapp.transaction()), time.monotonic()
+                if packer is None and batches.packer is not None:
+                    packer = batches.packer
+                    _keep_dictionaries(tx, packer.dictionaries)
                 file_row = tx.get(ImportFileRow, report.import_id)
                 assert file_row is not None
                 touched = _store_batch(tx, batch, report, file_row)

@@ -18,7 +18,7 @@ from kscity.ingest import Accepted, Rejected, compiles_to_itself
 from kscity.model.opportunity import Notice
 from kscity.model.serialize import json_bytes, notice_json
 from kscity.services.opportunity_view import LoneAhead, held_notice, lone_ahead, lone_view, pickled_features
-from kscity.store.packing import pack, unpack
+from kscity.store.packing import Packer, unpack
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +96,33 @@ def release_key(item: Accepted) -> str:
     return item.release_id
 
 
-def ready(item: Accepted) -> Ready:
-    """The item as the store takes it (what the store could also work out itself is left to `worked_ahead`)."""
+PLAIN = Packer()  # zstd without a dictionary
+
+
+def ready(item: Accepted, packer: Packer = PLAIN) -> Ready:
+    """The item as the store takes it (what the store could also work out itself is left to `worked_ahead`), its
+    texts packed by `packer` (the file's dictionaries, if trained)."""
     kind = item_kind(item)
     self_compiled = kind == "ocds" and compiles_to_itself(item.payload)
     return Ready(item.ocid, release_key(item), item.release_id, item.content_hash, item.notice.source.source, kind,
-                 item.position, item.notice, pack(item.payload_json or json_bytes(item.payload)),
-                 pack(notice_json(item.notice)), self_compiled)
+                 item.position, item.notice, packer.payload(item.payload_json or json_bytes(item.payload)),
+                 packer.notice(notice_json(item.notice)), self_compiled)
+
+
+def unpacked(item: Accepted) -> Ready:
+    """The item as `ready` makes it, but with its two texts left as JSON text, not packed: the first items of a
+    file, whose texts train its dictionaries before they are packed with them (`packed`)."""
+    kind = item_kind(item)
+    self_compiled = kind == "ocds" and compiles_to_itself(item.payload)
+    return Ready(item.ocid, release_key(item), item.release_id, item.content_hash, item.notice.source.source, kind,
+                 item.position, item.notice, item.payload_json or json_bytes(item.payload), notice_json(item.notice),
+                 self_compiled)
+
+
+def packed(item: Ready, packer: Packer) -> Ready:
+    """An item made by `unpacked`, its texts packed."""
+    return replace(item, payload_packed=packer.payload(item.payload_packed),
+                   notice_packed=packer.notice(item.notice_packed))
 
 
 def worked_ahead(batch: list[Ready | Rejected]) -> list[Ready | Rejected]:

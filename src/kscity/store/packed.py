@@ -6,16 +6,40 @@ spends (ingest_ready), not the process that writes."""
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from typing import Any
 
 import orjson
-from sqlalchemy import Dialect, LargeBinary
+from sqlalchemy import Dialect, Engine, LargeBinary, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.types import TypeDecorator
 
 from kscity.model.serialize import json_bytes
 from kscity.store.packing import LEVEL, ZSTD_MAGIC, pack, unpack
 
-__all__ = ["LEVEL", "ZSTD_MAGIC", "PackedJSON", "pack", "unpack"]
+__all__ = ["LEVEL", "ZSTD_MAGIC", "PackedJSON", "dictionary_finder", "pack", "unpack"]
+
+
+def dictionary_finder(engine: Engine) -> Callable[[int], bytes | None]:
+    """Where store.packing.unpack looks up a dictionary this process has not met: the engine's pack_dictionary
+    table, on a connection of its own (a value is decoded where no session is at hand). It holds the engine
+    weakly, and finds nothing once the engine is gone or its database predates the table."""
+    ref = weakref.ref(engine)
+
+    def find(dict_id: int) -> bytes | None:
+        bound = ref()
+        if bound is None:
+            return None
+        try:
+            with bound.connect() as conn:
+                found = conn.execute(text("SELECT content FROM pack_dictionary WHERE id = :id"), {"id": dict_id})
+                content = found.scalar()
+        except SQLAlchemyError:
+            return None
+        return bytes(content) if content is not None else None
+
+    return find
 
 class PackedJSON(TypeDecorator[Any]):
     """A JSON document stored compressed. Binds a JSON-able value, or bytes already made by `pack`; reads back the

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kscity.store.packed import PackedJSON
@@ -53,6 +53,15 @@ class ReleaseRow(Base):
     notice: Mapped[dict[str, Any]] = mapped_column(PackedJSON)  # the normalised Notice of this item, compressed
     file_id: Mapped[int | None] = mapped_column(ForeignKey("import_file.id", ondelete="SET NULL"))
     position: Mapped[str] = mapped_column(String(200), default="")
+
+
+class PackDictionaryRow(Base):
+    """A zstd dictionary that packed values name by its id (store.packing): an ingest trains one per kind (releases,
+    notices) on its file's first items, and stores it with the first rows packed with it."""
+
+    __tablename__ = "pack_dictionary"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # the id in its frames
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class QuarantineRow(Base):

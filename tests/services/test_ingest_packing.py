@@ -1,0 +1,109 @@
+"""An ingest packs a file's releases and notices with zstd dictionaries trained on its first items, keeps them in
+the store with the rows, and any process reads the rows back through them."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from sqlalchemy import select, text
+
+from kscity.app import App
+from kscity.services.ingest import ingest_file
+from kscity.settings import Settings
+from kscity.store.migrate import upgrade
+from kscity.store.packing import MIN_SAMPLES, dictionary_id, frame_dictionary
+from kscity.store.tables.pipeline import PackDictionaryRow, ReleaseRow
+
+
+@pytest.fixture
+def file_1500(shared_data: Path, tmp_path: Path) -> Path:
+    """A release package of 1,500 releases under new ocids."""
+    pkg = orjson.loads((shared_data / "ocds/portugal/impic-release-package.json").read_bytes())
+    pkg = pkg[0] if isinstance(pkg, list) else pkg
+    releases = [dict(r, ocid=f"{r['ocid']}-p{i}") for i in range(15) for r in pkg["releases"]][:1500]
+    path = tmp_path / "big.json"
+    path.write_bytes(orjson.dumps(dict(pkg, releases=releases)))
+    return path
+
+
+def _raw(kapp: App) -> tuple[dict[int, bytes], list[tuple[str, bytes, bytes]], list[bytes]]:
+    """The dictionaries kept, and the releases' and links' packed columns as stored (not decoded)."""
+    with kapp.engine.connect() as conn:
+        kept = {i: bytes(c) for i, c in conn.execute(select(PackDictionaryRow.id, PackDictionaryRow.content))}
+        releases = [(o, bytes(p), bytes(n)) for o, p, n in conn.execute(
+            text("SELECT ocid, payload, notice FROM release ORDER BY ocid"))]
+        links = [bytes(n) for (n,) in conn.execute(text("SELECT notice FROM notice_link"))]
+    return kept, releases, links
+
+
+def _digests(kapp: App) -> list[tuple[str, str, str]]:
+    with kapp.read() as s:
+        return [(r.ocid, hashlib.sha256(orjson.dumps(r.payload, option=orjson.OPT_SORT_KEYS)).hexdigest(),
+                 hashlib.sha256(orjson.dumps(r.notice, option=orjson.OPT_SORT_KEYS)).hexdigest())
+                for r in s.scalars(select(ReleaseRow).order_by(ReleaseRow.ocid))]
+
+
+_READ_BACK = """
+import hashlib, orjson, sys
+from sqlalchemy import select, text
+from kscity.app import App
+from kscity.settings import Settings
+from kscity.store.tables.pipeline import ReleaseRow
+kapp = App(Settings(database_url=sys.argv[1]))
+with kapp.read() as s:
+    print(orjson.dumps([(r.ocid, hashlib.sha256(orjson.dumps(r.payload, option=orjson.OPT_SORT_KEYS)).hexdigest(),
+                         hashlib.sha256(orjson.dumps(r.notice, option=orjson.OPT_SORT_KEYS)).hexdigest())
+                        for r in s.scalars(select(ReleaseRow).order_by(ReleaseRow.ocid))]).decode())
+"""
+
+
+@pytest.mark.parametrize("worker", [False, True])
+def test_a_large_file_is_packed_with_its_own_dictionaries(kapp: App, database_url: str, file_1500: Path,
+                                                          worker: bool) -> None:
+    report = ingest_file(kapp, file_1500, worker=worker)
+    assert report.ingested > 1000
+    kept, releases, links = _raw(kapp)
+    assert len(kept) == 2 and all(dictionary_id(c) == i for i, c in kept.items())
+    payload_ids = {frame_dictionary(p) for _, p, _ in releases}
+    notice_ids = {frame_dictionary(n) for _, _, n in releases}
+    assert len(payload_ids) == 1 and len(notice_ids) == 1 and payload_ids | notice_ids == set(kept)
+    assert {frame_dictionary(n) for n in links} <= notice_ids | {0}
+    # another process, which has met no dictionary, reads every release through the store's table
+    digests = _digests(kapp)
+    env = dict(os.environ, KSCITY_DATABASE_URL=database_url)
+    done = subprocess.run([sys.executable, "-c", _READ_BACK, database_url], env=env, capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert [tuple(d) for d in orjson.loads(done.stdout)] == digests
+    # the same file again: nothing new, no second dictionary
+    again = ingest_file(kapp, file_1500, worker=worker)
+    assert again.ingested == 0 and again.duplicates == report.ingested
+    assert _raw(kapp)[0] == kept
+
+
+def test_the_reading_process_and_this_one_train_the_same_dictionaries(file_1500: Path, tmp_path: Path) -> None:
+    kept: list[dict[int, bytes]] = []
+    for worker in (False, True):
+        kapp = App(Settings(database_url=f"sqlite:///{tmp_path / f'{worker}.db'}"))
+        upgrade(kapp.engine)
+        ingest_file(kapp, file_1500, worker=worker)
+        kept.append(_raw(kapp)[0])
+        kapp.dispose()
+    assert kept[0] == kept[1] and len(kept[0]) == 2
+
+
+def test_a_small_file_is_packed_without_a_dictionary(kapp: App, shared_data: Path) -> None:
+    path = shared_data / "ocds/uk-contracts-finder/sample/releases"
+    files = sorted(path.glob("*.json"))
+    reports: list[Any] = [ingest_file(kapp, f) for f in files]
+    assert sum(r.ingested for r in reports) < MIN_SAMPLES * len(files)
+    kept, releases, _ = _raw(kapp)
+    assert kept == {} and releases
+    assert {frame_dictionary(p) for _, p, _ in releases} == {0} == {frame_dictionary(n) for _, _, n in releases}

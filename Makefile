@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # mypyc's compiled modules (setup.py, kscity/native.py): rebuilt when one of their sources changes
 NATIVE := src/kscity/_native.json
-NATIVE_SRC := $(shell sed -n 's|^    "\(kscity/.*\.py\)",$$|src/\1|p' setup.py)
+NATIVE_SRC := $(shell sed -n 's|^    "\(kscity/.*\.py\)",$$|src/\1|p; s|^C_MODULES = \["\(.*\)"\]$$|src/\1|p' setup.py)
 SAY_BUILD := $(BIN)/python -c "import kscity; print('kscity modules / 모듈:', kscity.NATIVE_BUILD)"
 
 .PHONY: run test lint bench init clean browser

@@ -41,11 +41,13 @@ NATIVE = [
     "kscity/services/opportunity_view.py",
     "kscity/store/bulk.py",
 ]
+# C written by hand (not by mypyc): a scan validate.clean_canonical makes of every release (kscity/ingest/keyscan.py)
+C_MODULES = ["kscity/ingest/_keyscan.c"]
 MANIFEST = "_native.json"  # module -> sha256 of the source it was compiled from
 
 
 def _module(path: str) -> str:
-    return path.removesuffix(".py").replace("/", ".")
+    return path.removesuffix(".py").removesuffix(".c").replace("/", ".")
 
 
 class _BuildWithManifest(build_ext):
@@ -68,7 +70,7 @@ class _BuildWithManifest(build_ext):
             print(f"warning: kscity's modules were not compiled ({exc}); installing their Python source\n"
                   f"경고: kscity 모듈을 컴파일하지 못했습니다 ({exc}); 파이썬 소스로 설치합니다", file=sys.stderr)
             return
-        digests = {_module(p): hashlib.sha256((SRC / p).read_bytes()).hexdigest() for p in NATIVE}
+        digests = {_module(p): hashlib.sha256((SRC / p).read_bytes()).hexdigest() for p in NATIVE + C_MODULES}
         (out / "kscity").mkdir(parents=True, exist_ok=True)
         (out / "kscity" / MANIFEST).write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n")
 
@@ -82,9 +84,11 @@ def _ext_modules() -> list[Any]:
     if os.environ.get("KSCITY_NATIVE", "1") == "0" or not _BUILDS & set(sys.argv[1:]):
         return []
     from mypyc.build import mypycify
+    from setuptools import Extension
 
+    hand_written = [Extension(_module(p), [f"src/{p}"], extra_compile_args=["-O3"]) for p in C_MODULES]
     return list(mypycify(["--config-file", "mypyc.ini", *(f"src/{p}" for p in NATIVE)], opt_level="3",
-                         target_dir="build/mypyc"))
+                         target_dir="build/mypyc")) + hand_written
 
 
 setup(ext_modules=_ext_modules(), cmdclass={"build_ext": _BuildWithManifest})

@@ -39,8 +39,10 @@ class _FromSource(importlib.abc.MetaPathFinder):
 
 
 def _source(module: str) -> Path:
-    """A module's Python source file."""
-    return _ROOT.joinpath(*module.split(".")).with_suffix(".py")
+    """A module's source file: its Python, or the C of a module written in C (kscity.ingest._keyscan)."""
+    path = _ROOT.joinpath(*module.split("."))
+    python = path.with_suffix(".py")
+    return python if python.is_file() or not path.with_suffix(".c").is_file() else path.with_suffix(".c")
 
 
 def _manifest() -> dict[str, str]:

@@ -92,7 +92,7 @@ def test_kill_9_leaves_whole_batches_and_a_rerun_completes(kscity: Run, cli_env:
     pkg = json.loads((shared_data / "ocds/portugal/impic-release-package.json").read_text())
     pkg = pkg[0] if isinstance(pkg, list) else pkg
     releases = []
-    for i in range(20):  # 2,000 releases under new ocids
+    for i in range(60):  # 6,000 releases under new ocids: a run long enough to be killed halfway
         for r in pkg["releases"]:
             releases.append(dict(r, ocid=f"{r['ocid']}-copy{i}", id=f"{r['id']}-copy{i}"))
     big = tmp_path / "big.json.gz"

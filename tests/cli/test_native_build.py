@@ -17,11 +17,14 @@ import kscity
 from .conftest import Run
 
 SRC = Path(kscity.__file__).resolve().parent.parent
+# the modules mypyc compiled, by the file each was loaded from, and whether the C written by hand (kscity.ingest.
+# _keyscan, which has no Python source of its own: validate.scan_keys does its work) is used
 PROBE = ("import json, importlib, kscity\n"
          "from kscity.native import MANIFEST\n"
-         "names = sorted(json.loads(MANIFEST.read_text()))\n"
+         "names = sorted(n for n in json.loads(MANIFEST.read_text()) if n != 'kscity.ingest._keyscan')\n"
          "files = {n: importlib.import_module(n).__file__ for n in names}\n"
-         "print(json.dumps({'build': kscity.NATIVE_BUILD, 'files': files}))\n")
+         "from kscity.ingest import validate\n"
+         "print(json.dumps({'build': kscity.NATIVE_BUILD, 'files': files, 'c_scan': validate._SCAN is not None}))\n")
 
 built = pytest.mark.skipif(kscity.NATIVE_BUILD == "pure", reason="kscity was installed without its compiled "
                            "modules (KSCITY_NATIVE=0, or no C compiler): nothing to compare")
@@ -45,9 +48,9 @@ def _suffixes(files: object) -> set[str]:
 @built
 def test_the_build_runs_compiled_and_the_source_on_request() -> None:
     compiled = _probe({"KSCITY_PURE": "0"})
-    assert compiled["build"] == "compiled" and _suffixes(compiled["files"]) == {".so"}
+    assert compiled["build"] == "compiled" and _suffixes(compiled["files"]) == {".so"} and compiled["c_scan"]
     source = _probe({"KSCITY_PURE": "1"})
-    assert source["build"] == "source" and _suffixes(source["files"]) == {".py"}
+    assert source["build"] == "source" and _suffixes(source["files"]) == {".py"} and not source["c_scan"]
 
 
 @built
@@ -59,7 +62,13 @@ def test_an_edited_source_runs_every_compiled_module_from_source(tmp_path: Path)
     edited.write_text(edited.read_text() + "\n# an edit after the build\n")
     stale = _probe({"KSCITY_PURE": "0"}, copy)
     # all of them from source, not only the edited one: compiled modules call each other's compiled code
-    assert stale["build"] == "source" and _suffixes(stale["files"]) == {".py"}
+    assert stale["build"] == "source" and _suffixes(stale["files"]) == {".py"} and not stale["c_scan"]
+    # the C scan's own source edited: its old build no longer runs either
+    edited.write_text(edited.read_text().removesuffix("\n# an edit after the build\n"))
+    assert _probe({"KSCITY_PURE": "0"}, copy)["build"] == "compiled"
+    scan_c = copy / "kscity" / "ingest" / "_keyscan.c"
+    scan_c.write_text(scan_c.read_text() + "\n/* an edit after the build */\n")
+    assert _probe({"KSCITY_PURE": "0"}, copy) == stale
 
 
 @built

@@ -107,3 +107,25 @@ def test_a_small_file_is_packed_without_a_dictionary(kapp: App, shared_data: Pat
     kept, releases, _ = _raw(kapp)
     assert kept == {} and releases
     assert {frame_dictionary(p) for _, p, _ in releases} == {0} == {frame_dictionary(n) for _, _, n in releases}
+
+
+@pytest.mark.parametrize("worker", [False, True])
+def test_quarantined_payloads_are_kept_as_read(kapp: App, shared_data: Path, tmp_path: Path, worker: bool) -> None:
+    """The reading side sends a rejected item's payload as JSON text, which the quarantine keeps as it is: the
+    payload read back is the release as the file had it."""
+    from kscity.services.imports import import_detail
+
+    pkg = orjson.loads((shared_data / "ocds/portugal/impic-release-package.json").read_bytes())
+    pkg = pkg[0] if isinstance(pkg, list) else pkg
+    releases = [dict(r, ocid=f"{r['ocid']}-q{i}") for i in range(3) for r in pkg["releases"]]
+    bad = [dict(releases[i], tender={"value": {"amount": "N/A", "currency": "EUR"}, "note": f"é {i}"})
+           for i in (5, 150, 250)]
+    for i, release in zip((5, 150, 250), bad, strict=True):
+        releases[i] = release
+    path = tmp_path / "with-bad.json"
+    path.write_bytes(orjson.dumps(dict(pkg, releases=releases)))
+    report = ingest_file(kapp, path, worker=worker)
+    assert report.quarantined == 3
+    with kapp.read() as s:
+        kept = import_detail(session=s, import_id=report.import_id)["quarantine"]
+    assert sorted((q["payload"] for q in kept), key=lambda p: p["ocid"]) == sorted(bad, key=lambda p: p["ocid"])

@@ -59,6 +59,9 @@ class Rejected:
     payload: dict[str, Any] | None = None
     snippet: str = ""
     kind: Literal["rejected"] = "rejected"
+    # the payload as JSON text, in place of `payload`: how the reading side sends it to the store (services.
+    # ingest_worker), which writes the text as it is; pickling the dict and writing it again cost four times more
+    payload_json: bytes | None = field(default=None, repr=False, compare=False)
 
 
 ReadItem = Accepted | Rejected

@@ -108,7 +108,8 @@ def _store_batch(session: Session, batch: list[Ready | Rejected], report: FileRe
     held: list[dict[str, Any]] = []  # quarantine rows
     for item in batch:
         if isinstance(item, Rejected):
-            held.append(_held(file_row, item.position, item.ocid, item.release_id, item.payload, item.snippet,
+            payload = orjson.Fragment(item.payload_json) if item.payload_json is not None else item.payload
+            held.append(_held(file_row, item.position, item.ocid, item.release_id, payload, item.snippet,
                               [{"where": e.where, "message": e.message, "message_ko": e.message_ko, "path": e.path}
                                for e in item.errors]))
             report.quarantined += 1
@@ -124,7 +125,7 @@ def _store_batch(session: Session, batch: list[Ready | Rejected], report: FileRe
             msg_ko = (f"{position_ko(item.position)}, ocid {item.ocid}: 릴리스 ID '{item.release_id}'가 다른 내용으로 "
                       "이미 저장되어 있어 처음 것을 유지하고 이것은 격리합니다")
             held.append(_held(file_row, item.position, item.ocid, item.release_id,
-                              orjson.loads(item.payload_json()), "",
+                              orjson.Fragment(item.payload_json()), "",
                               [{"where": f"{report.path}, {item.position}, ocid {item.ocid}", "message": msg,
                                 "message_ko": msg_ko, "path": "id"}], content=item.content_hash))
             report.quarantined += 1
@@ -157,8 +158,8 @@ def _keep_dictionaries(session: Session, dictionaries: list[bytes]) -> None:
 
 
 def _held(file_row: ImportFileRow, position: str, ocid: str | None, release_id: str | None,
-          payload: dict[str, Any] | None, snippet: str, reasons: list[dict[str, str]], content: str = "",
-          ) -> dict[str, Any]:
+          payload: dict[str, Any] | orjson.Fragment | None, snippet: str, reasons: list[dict[str, str]],
+          content: str = "") -> dict[str, Any]:
     """A quarantine row; its fingerprint (file, place, ids, reasons) makes a re-run add no second copy."""
     body = orjson.dumps([file_row.path, position, ocid, release_id, snippet, content, [r["message"] for r in reasons]])
     return {"file_id": file_row.id, "position": position, "ocid": ocid, "release_id": release_id, "payload": payload,

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kscity.ingest import Accepted, FileSummary, Limits, Rejected, read_file
+from kscity.model.serialize import json_bytes
 from kscity.services.ingest_ready import Ready, packed, ready, unpacked, worked_ahead
 from kscity.services.reading_process import ReadingProcess, take_spare
 from kscity.store.packing import Packer, train
@@ -124,10 +125,10 @@ class LocalBatches:
             texts = [i for i in first if isinstance(i, Ready)]
             self.packer = packer = Packer(train([i.payload_packed for i in texts]),
                                           train([i.notice_packed for i in texts]))
-            yield from (packed(i, packer) if isinstance(i, Ready) else i for i in first)
+            yield from (packed(i, packer) if isinstance(i, Ready) else _held(i) for i in first)
         packer = self.packer
         for item in items:
-            yield ready(item, packer) if isinstance(item, Accepted) else item
+            yield ready(item, packer) if isinstance(item, Accepted) else _held(item)
 
     def __iter__(self) -> Iterator[Batch]:
         batch: Batch = []
@@ -142,6 +143,13 @@ class LocalBatches:
 
     def close(self) -> None:
         self._reader.close()
+
+
+def _held(item: Rejected) -> Rejected:
+    """A rejected item with its payload as JSON text, as the quarantine keeps it."""
+    if item.payload is None:
+        return item
+    return replace(item, payload=None, payload_json=json_bytes(item.payload))
 
 
 @contextlib.contextmanager

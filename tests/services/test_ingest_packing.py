@@ -129,3 +129,40 @@ def test_quarantined_payloads_are_kept_as_read(kapp: App, shared_data: Path, tmp
     with kapp.read() as s:
         kept = import_detail(session=s, import_id=report.import_id)["quarantine"]
     assert sorted((q["payload"] for q in kept), key=lambda p: p["ocid"]) == sorted(bad, key=lambda p: p["ocid"])
+
+
+def test_a_worker_dead_before_its_dictionaries_leaves_them_to_this_process(file_1500: Path, tmp_path: Path) -> None:
+    """The reading process dies before it has trained and sent the file's dictionaries: this process reads the
+    file, trains them, and the store keeps them with the rows packed with them."""
+    from kscity.services import ingest_worker
+    from kscity.services.ingest_worker import ReadJob, WorkerBatches
+    from kscity.services.opportunity_view import FxTable
+
+    job = ReadJob(file_1500, None, None, FxTable({}), None, None, 500)
+    worker = WorkerBatches(job)
+    worker._proc.kill()
+    batches = list(worker)
+    assert worker.fell_back and worker.packer is not None and len(worker.packer.dictionaries) == 2
+    assert sum(len(b) for b in batches) == 1500
+    local = ingest_worker.LocalBatches(job)
+    list(local)
+    assert local.packer is not None and worker.packer.dictionaries == local.packer.dictionaries
+
+    kapp = App(Settings(database_url=f"sqlite:///{tmp_path / 'k.db'}"))
+    upgrade(kapp.engine)
+
+    class DiesAtOnce(WorkerBatches):
+        def __init__(self, job: ReadJob) -> None:
+            super().__init__(job)
+            self._proc.kill()
+
+    original = ingest_worker.WorkerBatches
+    import kscity.services.ingest as ingest_module
+    ingest_module.WorkerBatches = DiesAtOnce  # type: ignore[misc]
+    try:
+        ingest_file(kapp, file_1500, worker=True)
+    finally:
+        ingest_module.WorkerBatches = original  # type: ignore[misc]
+    kept, releases, _ = _raw(kapp)
+    assert len(kept) == 2 and {frame_dictionary(p) for _, p, _ in releases} <= set(kept)
+    kapp.dispose()

@@ -273,7 +273,9 @@ class WorkerBatches:
             else:  # read the rest here: the same reader gives the same items in the same order
                 self.fell_back = str(body)
                 local = LocalBatches(self._job, skip=received, packer=self.packer)
-                yield from local
+                for batch in local:
+                    self.packer = local.packer  # trained here if the worker died before it sent its own
+                    yield batch
                 self.summary = local.summary
             break
         self.close()

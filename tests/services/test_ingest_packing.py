@@ -22,17 +22,6 @@ from kscity.store.packing import MIN_SAMPLES, dictionary_id, frame_dictionary
 from kscity.store.tables.pipeline import PackDictionaryRow, ReleaseRow
 
 
-@pytest.fixture
-def file_1500(shared_data: Path, tmp_path: Path) -> Path:
-    """A release package of 1,500 releases under new ocids."""
-    pkg = orjson.loads((shared_data / "ocds/portugal/impic-release-package.json").read_bytes())
-    pkg = pkg[0] if isinstance(pkg, list) else pkg
-    releases = [dict(r, ocid=f"{r['ocid']}-p{i}") for i in range(15) for r in pkg["releases"]][:1500]
-    path = tmp_path / "big.json"
-    path.write_bytes(orjson.dumps(dict(pkg, releases=releases)))
-    return path
-
-
 def _raw(kapp: App) -> tuple[dict[int, bytes], list[tuple[str, bytes, bytes]], list[bytes]]:
     """The dictionaries kept, and the releases' and links' packed columns as stored (not decoded)."""
     with kapp.engine.connect() as conn:

@@ -27,6 +27,8 @@ from kscity.settings import Settings
 from kscity.store.migrate import upgrade
 from kscity.store.tables.pipeline import ImportFileRow, NoticeLinkRow, OpportunityRow, QuarantineRow, ReleaseRow
 
+from .conftest import portugal_copies
+
 # the same ocid and release id with other content (UK record vs release), an empty file and a record package
 # (Paraguay), a release package (Portugal), a TED notice in both schemas: one worker starts per file
 FILES = ("ocds/uk-contracts-finder/sample/records/ocds-b5fd17-2c330cf9-adc8-11e6-9901-0019b9f3037b.json",
@@ -76,12 +78,7 @@ def _items(batches: Any) -> list[tuple[Any, ...]]:
 @pytest.fixture
 def big_file(shared_data: Path, tmp_path: Path) -> Path:
     """A release package of 1,500 releases (three batches of 500) under new ocids."""
-    pkg = orjson.loads((shared_data / "ocds/portugal/impic-release-package.json").read_bytes())
-    pkg = pkg[0] if isinstance(pkg, list) else pkg
-    releases = [dict(r, ocid=f"{r['ocid']}-c{i}") for i in range(15) for r in pkg["releases"]][:1500]
-    path = tmp_path / "big.json"
-    path.write_bytes(orjson.dumps(dict(pkg, releases=releases)))
-    return path
+    return portugal_copies(shared_data, tmp_path / "big.json", 1500, "c")
 
 
 def test_a_dead_worker_is_replaced_by_reading_here(big_file: Path) -> None:

@@ -15,17 +15,6 @@ from kscity.services.opportunity_view import FxTable
 from kscity.services.reading_process import drop_spare, start_spare, take_spare
 
 
-@pytest.fixture
-def file_1500(shared_data: Path, tmp_path: Path) -> Path:
-    """A release package of 1,500 releases under new ocids."""
-    pkg = orjson.loads((shared_data / "ocds/portugal/impic-release-package.json").read_bytes())
-    pkg = pkg[0] if isinstance(pkg, list) else pkg
-    releases = [dict(r, ocid=f"{r['ocid']}-s{i}") for i in range(15) for r in pkg["releases"]][:1500]
-    path = tmp_path / "big.json"
-    path.write_bytes(orjson.dumps(dict(pkg, releases=releases)))
-    return path
-
-
 @pytest.fixture(autouse=True)
 def _no_spare_left() -> object:
     yield

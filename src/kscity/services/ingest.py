@@ -149,12 +149,10 @@ def _store_batch(session: Session, batch: list[Ready | Rejected], report: FileRe
 def _keep_dictionaries(session: Session, dictionaries: list[bytes]) -> None:
     """Keep a file's zstd dictionaries in the transaction of the first rows packed with them, each once (the same
     file read again, as after a `kill -9`, trains the same ones)."""
-    by_id = {remember(d): d for d in dictionaries}
-    kept = set(session.scalars(select(PackDictionaryRow.id).where(PackDictionaryRow.id.in_(sorted(by_id)))))
-    for dict_id, content in sorted(by_id.items()):
-        if dict_id not in kept:  # or kept meanwhile by an ingest of the same file in another process
-            add = (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(PackDictionaryRow)
-            session.execute(add.values(id=dict_id, content=content).on_conflict_do_nothing())
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    for content in dictionaries:  # kept already (a re-run, or an ingest of the same file elsewhere): left as it is
+        session.execute(insert(PackDictionaryRow).values(id=remember(content), content=content)
+                        .on_conflict_do_nothing())
 
 
 def _held(file_row: ImportFileRow, position: str, ocid: str | None, release_id: str | None,

@@ -8,6 +8,7 @@ bytes (compressed already, as the store keeps them), and a release dict never cr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
 from typing import Any
@@ -102,21 +103,21 @@ PLAIN = Packer()  # zstd without a dictionary
 def ready(item: Accepted, packer: Packer = PLAIN) -> Ready:
     """The item as the store takes it (what the store could also work out itself is left to `worked_ahead`), its
     texts packed by `packer` (the file's dictionaries, if trained)."""
-    kind = item_kind(item)
-    self_compiled = kind == "ocds" and compiles_to_itself(item.payload)
-    return Ready(item.ocid, release_key(item), item.release_id, item.content_hash, item.notice.source.source, kind,
-                 item.position, item.notice, packer.payload(item.payload_json or json_bytes(item.payload)),
-                 packer.notice(notice_json(item.notice)), self_compiled)
+    return _made(item, packer.payload, packer.notice)
 
 
 def unpacked(item: Accepted) -> Ready:
     """The item as `ready` makes it, but with its two texts left as JSON text, not packed: the first items of a
     file, whose texts train its dictionaries before they are packed with them (`packed`)."""
+    return _made(item, bytes, bytes)
+
+
+def _made(item: Accepted, payload: Callable[[bytes], bytes], notice: Callable[[bytes], bytes]) -> Ready:
     kind = item_kind(item)
     self_compiled = kind == "ocds" and compiles_to_itself(item.payload)
     return Ready(item.ocid, release_key(item), item.release_id, item.content_hash, item.notice.source.source, kind,
-                 item.position, item.notice, item.payload_json or json_bytes(item.payload), notice_json(item.notice),
-                 self_compiled)
+                 item.position, item.notice, payload(item.payload_json or json_bytes(item.payload)),
+                 notice(notice_json(item.notice)), self_compiled)
 
 
 def packed(item: Ready, packer: Packer) -> Ready:

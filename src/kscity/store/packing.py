@@ -58,13 +58,11 @@ def _decompressor(dict_id: int = 0) -> zstandard.ZstdDecompressor:
 
 def _content(dict_id: int) -> bytes:
     content = _known.get(dict_id)
-    for find in list(_finders):
-        if content is not None:
-            break
-        content = find(dict_id)
     if content is None:
-        raise UnknownDictionary(dict_id)
-    _known[dict_id] = content
+        content = next((c for find in list(_finders) if (c := find(dict_id)) is not None), None)
+        if content is None:
+            raise UnknownDictionary(dict_id)
+        _known[dict_id] = content
     return content
 
 

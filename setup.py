@@ -21,7 +21,9 @@ from setuptools.command.build_ext import build_ext
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "src"
 # the ingest's per-release work: reading, checks, the notice, classification, linkage features and scores, the
-# item made ready for the store, the opportunities built from it, bulk inserts
+# item made ready for the store, the opportunities built from it, bulk inserts; and what all of those make and read
+# on every release (the notice's dataclasses, times, accents, packing): compiled, they are built and read from the
+# compiled modules without Python's attribute lookups (2,653,936 -> 2,604,575 instructions a release)
 NATIVE = [
     "kscity/core/classify/codes.py",
     "kscity/core/classify/combine.py",
@@ -36,6 +38,11 @@ NATIVE = [
     "kscity/ingest/ocds.py",
     "kscity/ingest/places.py",
     "kscity/ingest/validate.py",
+    "kscity/ingest/items.py",
+    "kscity/model/opportunity.py",
+    "kscity/model/times.py",
+    "kscity/core/marks.py",
+    "kscity/store/packing.py",
     "kscity/services/ingest_ready.py",
     "kscity/services/opportunity_build.py",
     "kscity/services/opportunity_view.py",

@@ -16,7 +16,7 @@ from kscity.ingest import Accepted, read_file
 from kscity.model.opportunity import Document, ItemCode, Notice, SourceRef
 from kscity.reference.classification import text_model
 from kscity.services.opportunity_build import LinkCache, anonymous
-from kscity.services.opportunity_view import lone_view, merge_notices, pickled_features
+from kscity.services.opportunity_view import lone_view, merge_notices, sent_features
 
 FOLDERS = ("ocds/uk-contracts-finder", "ocds/portugal", "ocds/ukraine", "ocds/mexico", "ted/ted-xml", "ted/eforms-xml")
 
@@ -53,7 +53,7 @@ def test_features_held_pickled_are_read_back_when_asked(shared_data: Path) -> No
     assert len(feats) >= 30
     cache = LinkCache()
     for f in feats:
-        cache.put(f.ocid, pickled_features(f))
+        cache.put(f.ocid, sent_features(f))
     for a in feats[::4]:
         for b in feats:
             got = cache.get(b.ocid)

@@ -18,9 +18,10 @@ import pytest
 from sqlalchemy import func, select
 
 from kscity.app import App
+from kscity.ingest import Rejected
 from kscity.services import ingest
 from kscity.services.ingest import ingest_file
-from kscity.services.ingest_ready import Ready
+from kscity.services.ingest_ready import Ready, batch_bytes, batch_from_bytes
 from kscity.services.ingest_worker import LocalBatches, ReadJob, WorkerBatches
 from kscity.services.opportunity_view import FxTable
 from kscity.settings import Settings
@@ -149,8 +150,8 @@ def test_views_worked_out_ahead_are_those_the_build_works_out(kapp: App, shared_
 
     from kscity.services import ingest_worker, opportunity_view
 
-    # as the reading process sends them: pickled without their Notice, which the store decodes only if it must
-    # (every decode of a packed notice, an item's or a stored one, goes through opportunity_view.stored_notice)
+    # as the reading process sends them (batch_bytes): without their Notice, which the store decodes only if it
+    # must (every decode of a packed notice, an item's or a stored one, goes through opportunity_view.stored_notice)
     decoded: list[str] = []
     real_decode = opportunity_view.notice_from_json_text
 
@@ -161,7 +162,7 @@ def test_views_worked_out_ahead_are_those_the_build_works_out(kapp: App, shared_
 
     monkeypatch.setattr(opportunity_view, "notice_from_json_text", decode)
     real_ahead = ingest_worker.worked_ahead
-    monkeypatch.setattr(ingest_worker, "worked_ahead", lambda batch: pickle.loads(pickle.dumps(real_ahead(batch))))
+    monkeypatch.setattr(ingest_worker, "worked_ahead", lambda batch: batch_from_bytes(batch_bytes(real_ahead(batch))))
     sent = App(Settings(database_url=f"sqlite:///{tmp_path / 'sent.db'}"))
     upgrade(sent.engine)
     ingest_file(sent, path, worker=False)
@@ -198,30 +199,29 @@ def test_an_error_while_storing_stops_the_worker(kapp: App, big_file: Path, monk
 
 def test_a_message_that_cannot_be_read_is_replaced_by_reading_here(big_file: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """A chunk the parent cannot unpickle (here: the second) must not leave the ingest waiting for ever: the
-    parent reads the rest itself, from the first item it has not got."""
+    """A chunk the parent cannot read (here: the fourth message, the second chunk, after the format, the packing
+    dictionaries and the first chunk) must not leave the ingest waiting for ever: the parent reads the rest
+    itself, from the first item it has not got."""
     from multiprocessing.connection import Connection
 
     job = ReadJob(big_file, None, None, FxTable({}), None, None, 500)
     expected = _items(LocalBatches(job))
-    real_recv = Connection.recv
+    real_recv = Connection.recv_bytes
     calls = []
 
-    def flaky(self: Connection) -> Any:
+    def flaky(self: Connection, maxlength: int | None = None) -> bytes:
         calls.append(1)
-        if len(calls) == 2:
-            real_recv(self)  # the message is taken off the pipe, then found unreadable
-            raise pickle.UnpicklingError("invalid load key")
-        return real_recv(self)
+        message = real_recv(self)  # taken off the pipe, then found unreadable
+        return message[:1] + b"\xc1 not msgpack" if len(calls) == 4 else message
 
-    monkeypatch.setattr(Connection, "recv", flaky)
+    monkeypatch.setattr(Connection, "recv_bytes", flaky)
     got: list[Any] = []
     worker = WorkerBatches(job)
     reader = threading.Thread(target=lambda: got.extend(worker), daemon=True)
     reader.start()
     reader.join(timeout=60)
     assert not reader.is_alive(), "the ingest waited for ever for a batch that could not come"
-    assert "could not be read" in worker.fell_back and "invalid load key" in worker.fell_back
+    assert "could not be read" in worker.fell_back
     assert _items(got) == expected
     assert worker.summary.accepted == 1500
 
@@ -303,3 +303,27 @@ def test_the_reading_process_starts_without_the_database_modules(tmp_path: Path,
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     count, loaded = done.stdout.split(" ", 1)
     assert int(count) >= 100 and loaded.strip() == "[]", done.stdout
+
+
+def test_rejected_items_cross_from_the_worker_like_the_rest(shared_data: Path, tmp_path: Path) -> None:
+    """Batches that carry rejected items (an amount written as text, a release without an id) come from the
+    reading process as they would be read here, and the worker does not give up on them (a batch it cannot send
+    readably would make this process read the whole file itself, on one core)."""
+    path = portugal_copies(shared_data, tmp_path / "bad.json", 1200, "r")
+    pkg = orjson.loads(path.read_bytes())
+    for index in range(3, 1200, 97):
+        release = pkg["releases"][index]
+        if index % 2:
+            release["tender"] = dict(release.get("tender") or {}, value={"amount": "N/A", "currency": "EUR"})
+        else:
+            del release["id"]
+    path.write_bytes(orjson.dumps(pkg))
+    job = ReadJob(path, None, None, FxTable({}), None, None, 500)
+    expected = _items(LocalBatches(job))
+    worker = WorkerBatches(job)
+    got = [batch for batch in worker]
+    assert worker.fell_back == "", worker.fell_back
+    assert _items(got) == expected
+    rejected = [i for batch in got for i in batch if isinstance(i, Rejected)]
+    assert len(rejected) == len(range(3, 1200, 97)) and all(r.errors for r in rejected)
+    assert worker.summary.rejected == len(rejected)

@@ -1,7 +1,7 @@
 """A notice's JSON text as ingest writes it (msgspec, model.serialize.notice_json) reads back as the same Notice,
 whichever reader reads it, and the texts stored before it (dataclasses.asdict with ISO dates, written by orjson)
 read back too; the
-items the reading process sends the storing one arrive equal without their Notice being pickled."""
+items the reading process sends the storing one arrive equal without their Notice."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kscity.app import json_bytes
-from kscity.ingest import Accepted, read_file
+from kscity.ingest import Accepted, ReadError, Rejected, read_file
 from kscity.model.opportunity import Document, ItemCode, Notice, SourceRef
 from kscity.model.serialize import (
     notice_from_json,
@@ -23,8 +23,8 @@ from kscity.model.serialize import (
     notice_json,
     parts_json,
 )
-from kscity.services.ingest_ready import Ready, ready, worked_ahead
-from kscity.services.opportunity_view import unpickled_features
+from kscity.services.ingest_ready import Ready, batch_bytes, batch_from_bytes, ready, worked_ahead
+from kscity.services.opportunity_view import held_features
 from tests.services.test_ingest_fast_paths import shared_notices
 
 _text = st.text(max_size=40)
@@ -87,15 +87,54 @@ def test_a_text_msgspec_refuses_is_read_by_the_lenient_reader() -> None:
 
 
 def test_items_sent_to_the_storing_process_arrive_equal(shared_data: Path) -> None:
-    batch = [ready(i) for p in sorted((shared_data / "ocds" / "portugal").glob("*.json"))[:2]
-             for i in read_file(p) if isinstance(i, Accepted)]
-    sent = [i for i in worked_ahead(list(batch)) if isinstance(i, Ready)]
-    assert len(sent) > 20 and any(i.notice.documents for i in sent) and any(i.features for i in sent)
-    got = pickle.loads(pickle.dumps(sent, protocol=pickle.HIGHEST_PROTOCOL))
-    assert all(g.read_notice is None for g in got), "sent without the Notice, decoded only when asked for"
-    # the linkage features cross pickled, for the store to unpickle only when a notice meets candidates
-    assert all(isinstance(g.features, bytes) for g, s in zip(got, sent, strict=True) if s.features is not None)
-    assert [unpickled_features(g.features) if isinstance(g.features, bytes) else g.features for g in got] == [
+    """A batch crosses to the storing process as batch_bytes writes it: every item, accepted or rejected, in its
+    place and equal, without its Notice (decoded only when asked for) and with its linkage features written apart
+    (read back only when a notice meets candidates). Releases of four publishers, TED notices of both schemas."""
+    files = [*sorted((shared_data / "ocds" / "portugal").glob("*.json"))[:2],
+             *sorted((shared_data / "ocds" / "uk-contracts-finder").rglob("*.json"))[:2],
+             *sorted((shared_data / "ocds" / "ukraine").rglob("*.json"))[:2],
+             *sorted((shared_data / "ocds" / "mexico").rglob("*.json"))[:2],
+             *sorted((shared_data / "ted").rglob("*.xml"))[:6]]
+    read = [i for p in files for i in read_file(p)]
+    batch = worked_ahead([ready(i) if isinstance(i, Accepted) else i for i in read])
+    bad = Rejected("releases[7]", (ReadError("x › releases[7]", "tender.value.amount must be a number, got 'N/A'",
+                                             "숫자여야 합니다", "tender.value.amount"),), "ocds-1", "r-1",
+                   payload_json=b'{"ocid": "ocds-1"}', snippet="{...}")
+    batch = [bad, *batch[:5], bad, *batch[5:], bad]
+    sent = [i for i in batch if isinstance(i, Ready)]
+    assert len(sent) > 40 and {i.kind for i in sent} >= {"ocds", "ted"}
+    assert any(i.lone for i in sent) and any(i.features for i in sent) and any(i.lone is None for i in sent)
+    got = batch_from_bytes(memoryview(batch_bytes(batch, b"B"))[1:])
+    assert [type(g) for g in got] == [type(b) for b in batch]
+    assert [g for g in got if isinstance(g, Rejected)] == [bad, bad, bad]
+    back = [g for g in got if isinstance(g, Ready)]
+    assert all(g.read_notice is None for g in back), "sent without the Notice, decoded only when asked for"
+    assert all(isinstance(g.features, bytes) for g, s in zip(back, sent, strict=True) if s.features is not None)
+    assert [held_features(g.features) if g.features is not None else None for g in back] == [
         s.features for s in sent]
-    assert [replace(g, features=s.features) for g, s in zip(got, sent, strict=True)] == sent
-    assert all(g.notice is not s.notice for g, s in zip(got, sent, strict=True))  # rebuilt, not shared
+    assert [replace(g, features=s.features) for g, s in zip(back, sent, strict=True)] == sent
+    # the opportunity rows' values keep their types (a time without offset stays one; msgpack has no such type)
+    assert [[type(v) for v in g.lone.row] for g in back if g.lone] == [
+        [type(v) for v in s.lone.row] for s in sent if s.lone]
+    assert all(g.notice == s.notice and g.notice is not s.notice for g, s in zip(back, sent, strict=True))
+
+
+@settings(max_examples=100, deadline=None)
+@given(notices)
+def test_notices_pickle_back_equal(notice: Notice) -> None:
+    """The notice's dataclasses are compiled (setup.py NATIVE), where a frozen class cannot be unpickled field by
+    field: they pickle as their values, and come back equal."""
+    assert pickle.loads(pickle.dumps(notice, protocol=pickle.HIGHEST_PROTOCOL)) == notice
+
+
+def test_what_the_reading_process_pickles_comes_back_equal(shared_data: Path) -> None:
+    """Rejected items (in a batch) and a file's summary with its errors (the last message) cross pickled."""
+    reads = [read_file(p) for p in sorted((shared_data / "ocds" / "paraguay").rglob("*.json"))]  # broken files
+    rejected = [i for r in reads for i in r if isinstance(i, Rejected)]
+    summaries = [r.summary for r in reads if r.summary.errors]
+    assert rejected and summaries
+    assert pickle.loads(pickle.dumps(rejected)) == rejected
+    assert [s.as_dict() for s in pickle.loads(pickle.dumps(summaries))] == [s.as_dict() for s in summaries]
+    accepted = [i for i in read_file(sorted((shared_data / "ocds" / "portugal").glob("*.json"))[0])
+                if isinstance(i, Accepted)]
+    assert pickle.loads(pickle.dumps(accepted)) == accepted

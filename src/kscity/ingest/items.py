@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any, Literal
 
 import orjson
@@ -29,6 +30,11 @@ class ReadError:
         """The {where, message} shape of the ingest report, with the Korean message beside it."""
         return {"where": self.where, "message": self.message, "message_ko": self.message_ko or self.message}
 
+    def __reduce__(self) -> tuple[type[ReadError], tuple[Any, ...]]:
+        """Pickled as its values (the reading process sends a file's errors): compiled (setup.py NATIVE), a frozen
+        class cannot be restored field by field, its __setattr__ refuses."""
+        return ReadError, _read_error_values(self)
+
 
 @dataclass(frozen=True)
 class Accepted:
@@ -47,6 +53,10 @@ class Accepted:
     # bytes, keys sorted); else the store writes it
     payload_json: bytes | None = field(default=None, repr=False, compare=False)
 
+    def __reduce__(self) -> tuple[type[Accepted], tuple[Any, ...]]:
+        """Pickled as its values (see ReadError.__reduce__)."""
+        return Accepted, _accepted_values(self)
+
 
 @dataclass(frozen=True)
 class Rejected:
@@ -62,6 +72,15 @@ class Rejected:
     # the payload as JSON text, in place of `payload`: how the reading side sends it to the store (services.
     # ingest_worker), which writes the text as it is; pickling the dict and writing it again cost four times more
     payload_json: bytes | None = field(default=None, repr=False, compare=False)
+
+    def __reduce__(self) -> tuple[type[Rejected], tuple[Any, ...]]:
+        """Pickled as its values (see ReadError.__reduce__): the reading process sends rejected items pickled."""
+        return Rejected, _rejected_values(self)
+
+
+_read_error_values = attrgetter(*(f.name for f in fields(ReadError)))
+_accepted_values = attrgetter(*(f.name for f in fields(Accepted)))
+_rejected_values = attrgetter(*(f.name for f in fields(Rejected)))
 
 
 ReadItem = Accepted | Rejected

@@ -15,6 +15,7 @@ import contextlib
 import ctypes
 import gc
 import os
+import pickle
 import queue
 import signal
 import threading
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from kscity.ingest import Accepted, FileSummary, Limits, Rejected, read_file
 from kscity.model.serialize import json_bytes
-from kscity.services.ingest_ready import Ready, packed, ready, unpacked, worked_ahead
+from kscity.services.ingest_ready import Ready, batch_bytes, batch_from_bytes, packed, ready, unpacked, worked_ahead
 from kscity.services.reading_process import ReadingProcess, take_spare
 from kscity.store.packing import Packer, train
 
@@ -193,6 +194,28 @@ def _pace(backlog: Any) -> Callable[[], bool]:
     return lambda: backlog.value >= QUEUE // 2
 
 
+_BATCH, _OTHER = b"B", b"P"  # how a message from the reading process starts: a batch (batch_bytes), or pickled
+
+
+def _send(out: Connection, kind: str, body: Any) -> None:
+    """One message to the storing process: a batch written by batch_bytes, anything else pickled."""
+    if kind == "batch":
+        out.send_bytes(batch_bytes(body, _BATCH))
+    else:
+        out.send_bytes(_OTHER + pickle.dumps((kind, body), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _read(message: bytes) -> tuple[str, Any]:
+    """What `_send` sent."""
+    view = memoryview(message)
+    if view[:1] == _BATCH:
+        return "batch", batch_from_bytes(view[1:])
+    if view[:1] == _OTHER:
+        kind, body = pickle.loads(view[1:])
+        return str(kind), body
+    raise ValueError(f"a message of unknown kind {bytes(view[:1])!r}")
+
+
 def serve(parent: int, jobs: Connection, out: Connection, backlog: Any) -> None:
     """The worker (reading_process.ReadingProcess): wait for the job, read the file, send each batch, then the
     summary; an unexpected error is sent as text. Ends quietly when the parent closes the job's pipe unused."""
@@ -211,19 +234,19 @@ def serve(parent: int, jobs: Connection, out: Connection, backlog: Any) -> None:
             for batch in batches:
                 if batches.summary.format != told:  # the format as read so far, for the import's record
                     told = batches.summary.format
-                    out.send(("format", told))
+                    _send(out, "format", told)
                 if not told_packer and batches.packer is not None:  # before the first batch packed with it
                     told_packer = True
-                    out.send(("packer", (batches.packer.payload_dictionary, batches.packer.notice_dictionary)))
-                out.send(("batch", batch))
+                    _send(out, "packer", (batches.packer.payload_dictionary, batches.packer.notice_dictionary))
+                _send(out, "batch", batch)
                 del batch
                 release_memory()
-            out.send(("done", batches.summary))
+            _send(out, "done", batches.summary)
     except BrokenPipeError:  # the parent stopped listening
         pass
     except Exception:  # reported to the parent, which reads the file itself
         with contextlib.suppress(OSError):
-            out.send(("error", traceback.format_exc()))
+            _send(out, "error", traceback.format_exc())
     finally:
         out.close()
 
@@ -283,10 +306,10 @@ class WorkerBatches:
     def _receive(self) -> None:
         while True:
             try:
-                kind, body = self._inbox.recv()
+                kind, body = _read(self._inbox.recv_bytes())
             except (EOFError, OSError):
                 kind, body = "error", "the reading process ended without a word (killed, or out of memory?)"
-            except Exception as exc:  # a message that cannot be read (unpickled) must not end this thread in
+            except Exception as exc:  # a message that cannot be read (decoded) must not end this thread in
                 # silence: the ingest would then wait for its next batch for ever
                 kind, body = "error", f"a message from the reading process could not be read: {exc!r}"
             while not self._stopped:

@@ -27,11 +27,11 @@ from kscity.services.opportunity_view import (
     ROW_NAMES,
     FxTable,
     LoneAhead,
+    held_features,
     held_notice,
     merge_notices,
     opportunity_row,
     stored_notice,
-    unpickled_features,
 )
 from kscity.store.bulk import insert_many
 from kscity.store.chunks import in_chunks
@@ -51,7 +51,7 @@ class LinkCache:
     compiled notice is the only way an entry can be stale (it then only affects which notices link)."""
 
     size: int = CACHE_SIZE
-    # an entry may be held pickled (as a reading process sends features: pickled_features) until first asked for
+    # an entry may be held written (as a reading process sends features: sent_features) until first asked for
     _items: OrderedDict[str, NoticeFeatures | bytes] = field(default_factory=OrderedDict)
     _anon: dict[str, NoticeFeatures] = field(default_factory=dict)  # ocid → anonymous(features), of cached ocids
     _pairs: dict[tuple[NoticeFeatures, NoticeFeatures], tuple[float, tuple[str, ...]]] = field(default_factory=dict)
@@ -77,7 +77,7 @@ class LinkCache:
     def _anonymous(self, cand: NoticeFeatures) -> NoticeFeatures:
         """anonymous(cand), worked out once for the features cached: only notices that come up as candidates need
         it (working it out for every notice cached cost 3 % of the storing process)."""
-        if self._items.get(cand.ocid) is not cand:  # (an entry held pickled is not `cand`, which was decoded)
+        if self._items.get(cand.ocid) is not cand:  # (an entry held written is not `cand`, which was decoded)
             return anonymous(cand)
         found = self._anon.get(cand.ocid)
         if found is None:
@@ -90,7 +90,7 @@ class LinkCache:
         if f is None:
             return None
         if isinstance(f, bytes):
-            f = self._items[ocid] = unpickled_features(f)
+            f = self._items[ocid] = held_features(f)
         self._items.move_to_end(ocid)
         return f
 
@@ -120,8 +120,8 @@ class StoredRelease:
     payload_packed: bytes | None = None  # or as packed JSON (store.packed), decoded only when a merge needs it
     notice_packed: bytes | None = None  # the notice as packed JSON (serialize.notice_json, packed), when known
     self_compiled: bool | None = None  # compiles_to_itself(release), when the reader knows it
-    # features_of(notice), when the reader computed them; pickled when they came from a reading process, and
-    # unpickled only if the notice meets candidates (opportunity_view.pickled_features)
+    # features_of(notice), when the reader computed them; written (msgpack) when they came from a reading process, and
+    # read back only if the notice meets candidates (opportunity_view.sent_features)
     features: NoticeFeatures | bytes | None = None
     link_keys: tuple[str, ...] | None = None  # linking_keys of those features, sorted
     lone: LoneAhead | None = None  # lone_view(notice) worked out ahead (its classification, its row's texts)
@@ -355,7 +355,7 @@ def _link(session: Session, held: NoticeFeatures | bytes, publisher: str, keys: 
                 cache.put(row[0], features_of(stored_notice(row[2])))
     # the scoring of kscity.core.dedupe.match_against, with the candidates' features taken from the cache
     scored = []
-    feats = unpickled_features(held)  # only a notice with candidates needs them
+    feats = held_features(held)  # only a notice with candidates needs them
     anon = anonymous(feats)
     for ocid in cand_ocids:
         f = cache.get(ocid)
@@ -547,7 +547,7 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
             continue
         if ocid not in onto and _worked_ahead(rows):
             # a lone release worked out ahead: its notice is the compiled one (_compiled_notice), and nothing
-            # below needs more of it than its features (maybe still pickled: only candidates need them), its blocking
+            # below needs more of it than its features (maybe still written: only candidates need them), its blocking
             # keys, its link's url and its opportunity row, all at hand
             one, one_feats = rows[0], cast(NoticeFeatures | bytes, rows[0].features)
             batch.compiled[ocid] = None
@@ -562,7 +562,7 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
         # a lone release's notice is the one the ingest already wrote as JSON and packed, its features read ahead
         lone = rows[-1] if notice is rows[-1].notice else None
         read_ahead = lone.features if lone is not None else None
-        feats = unpickled_features(read_ahead) if read_ahead is not None else features_of(notice)
+        feats = held_features(read_ahead) if read_ahead is not None else features_of(notice)
         keys = linking_keys(feats) if ocid not in known else frozenset()
         prepared.append((ocid, lone, notice, feats, keys, publisher_of(ocid, rows[-1].kind),
                          (notice.source.source, notice.source.url)))

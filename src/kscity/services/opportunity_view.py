@@ -8,10 +8,12 @@ neither SQLAlchemy nor the settings for it: its imports took 0.77 s with them, 0
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass, fields, replace
+from datetime import datetime
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol
+
+import msgspec
 
 from kscity.core.dedupe import NoticeFeatures
 from kscity.model.opportunity import Classification, Notice
@@ -116,16 +118,8 @@ class LoneAhead:
     does not, nor even decodes the notice: the view's classification, its opportunity row, its link's url."""
 
     classification: Classification
-    row: tuple[Any, ...]  # opportunity_row(lone_view(notice))
+    row: tuple[Any, ...]  # opportunity_row(lone_view(notice)): RowValues
     url: str  # notice.source.url, for the notice's link
-
-    def __reduce__(self) -> tuple[type[LoneAhead], tuple[Any, ...]]:
-        """Pickled as its values (it crosses from the reading process): a slotted frozen dataclass's default
-        pickling reads and restores them one by one in Python (9.4 -> 7.1 µs to pickle, 9.0 -> 7.8 to unpickle)."""
-        return (LoneAhead, _lone_values(self))
-
-
-_lone_values = attrgetter(*(f.name for f in fields(LoneAhead)))
 
 
 def lone_ahead(notice: Notice, classification: Classification) -> LoneAhead:
@@ -142,6 +136,10 @@ def _search_text(n: Notice) -> str:
 _VIEW_FIELDS = ("title", "description", "language", "country", "buyer", "procurement_method", "stage", "value",
                 "currency", "value_usd", "published", "tender_deadline")
 ROW_NAMES = (*_VIEW_FIELDS, "items", "documents", "search_text")
+# the types of those values, as they cross from the reading process (services.ingest_ready.batch_bytes) and are
+# read back: msgpack has no datetime without an offset, so the reader must be told where they are
+RowValues = tuple[str, str, str, str | None, str, str, str, float | None, str | None, float | None, datetime | None,
+                  datetime | None, bytes, bytes, str]
 
 
 def opportunity_row(view: Notice) -> tuple[Any, ...]:
@@ -151,12 +149,21 @@ def opportunity_row(view: Notice) -> tuple[Any, ...]:
     return (*(getattr(view, name) for name in _VIEW_FIELDS), items, pack(documents), _search_text(view))
 
 
-def pickled_features(features: NoticeFeatures) -> bytes:
-    """Linkage features as the reading process sends them: pickled on their own, so that the storing process
-    unpickles them only for a notice that meets candidates (most notices meet none: 3.8 µs a release saved)."""
-    return pickle.dumps(features, protocol=pickle.HIGHEST_PROTOCOL)
+# NoticeFeatures' fields in order (core.dedupe.features), as sent_features writes them and held_features reads them
+FeatureValues = tuple[str, str, str, str | None, str, str, tuple[str, ...], str, str, tuple[str, ...], float | None,
+                      str | None, float | None, int | None, int | None, frozenset[str], str | None, frozenset[str],
+                      tuple[float, ...] | None]
+_feature_values = attrgetter(*(f.name for f in fields(NoticeFeatures)))
+_FEATURES_OUT = msgspec.msgpack.Encoder()
+_FEATURES_IN = msgspec.msgpack.Decoder(FeatureValues)
 
 
-def unpickled_features(held: NoticeFeatures | bytes) -> NoticeFeatures:
-    """Features held as they came: read back from what pickled_features gave, or as they are."""
-    return held if isinstance(held, NoticeFeatures) else cast(NoticeFeatures, pickle.loads(held))
+def sent_features(features: NoticeFeatures) -> bytes:
+    """Linkage features as the reading process sends them: written on their own (msgpack), so that the storing
+    process reads them only for a notice that meets candidates (most notices meet none)."""
+    return _FEATURES_OUT.encode(_feature_values(features))
+
+
+def held_features(held: NoticeFeatures | bytes) -> NoticeFeatures:
+    """Features held as they came: read back from what sent_features wrote, or as they are."""
+    return held if isinstance(held, NoticeFeatures) else NoticeFeatures(*_FEATURES_IN.decode(held))

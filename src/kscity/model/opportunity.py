@@ -19,10 +19,6 @@ class ItemCode:
     code: str
     description: str = ""
 
-    def __reduce__(self) -> tuple[type[ItemCode], tuple[Any, ...]]:
-        """Pickled as its values: compiled (setup.py NATIVE), a frozen class cannot be restored field by field."""
-        return ItemCode, _item_code_values(self)
-
 
 @dataclass(frozen=True)
 class Document:
@@ -33,10 +29,6 @@ class Document:
     document_type: str = ""
     language: str = ""
 
-    def __reduce__(self) -> tuple[type[Document], tuple[Any, ...]]:
-        """Pickled as its values (see ItemCode.__reduce__)."""
-        return Document, _document_values(self)
-
 
 @dataclass(frozen=True)
 class SourceRef:
@@ -46,10 +38,6 @@ class SourceRef:
     notice_id: str  # ocid for OCDS, notice number for TED
     url: str = ""
     published: datetime | None = None
-
-    def __reduce__(self) -> tuple[type[SourceRef], tuple[Any, ...]]:
-        """Pickled as its values (see ItemCode.__reduce__)."""
-        return SourceRef, _source_values(self)
 
 
 @dataclass(frozen=True)
@@ -74,10 +62,6 @@ class Notice:
     items: tuple[ItemCode, ...] = field(default_factory=tuple)
     documents: tuple[Document, ...] = field(default_factory=tuple)
 
-    def __reduce__(self) -> tuple[type[Notice], tuple[Any, ...]]:
-        """Pickled as its values (see ItemCode.__reduce__)."""
-        return Notice, _notice_values(self)
-
 
 @dataclass(frozen=True)
 class Classification:
@@ -95,8 +79,4 @@ class Classification:
         return (Classification, _classification_values(self))
 
 
-_item_code_values = attrgetter(*(f.name for f in fields(ItemCode)))
-_document_values = attrgetter(*(f.name for f in fields(Document)))
-_source_values = attrgetter(*(f.name for f in fields(SourceRef)))
-_notice_values = attrgetter(*(f.name for f in fields(Notice)))
 _classification_values = attrgetter(*(f.name for f in fields(Classification)))

@@ -4,8 +4,8 @@ Everything here is a pure function of the one item, so it is done on the reading
 when ingest runs one (services.ingest_worker): the process that stores, links and classifies then only copies
 bytes (compressed already, as the store keeps them), and a release dict never crosses between processes
 (pickling one cost what parsing it did). Items cross as plain values written with msgpack (`batch_bytes`), not
-pickled: 3,000 releases, 15 -> 6.5 µs an item to write, 7.2 -> 6.5 µs to read, written in Python; compiled,
-less.
+pickled: 3,000 releases in chunks of 100, 15 -> 6.6 µs an item to write, 7.2 -> 7.3 µs to read (pickle called
+the items' reductions one by one; reading builds the same objects either way).
 """
 
 from __future__ import annotations

@@ -19,24 +19,27 @@ from kscity.services.ingest import ingest_file
 from kscity.settings import Settings
 from kscity.store.migrate import upgrade
 from kscity.store.packing import MIN_SAMPLES, dictionary_id, frame_dictionary
-from kscity.store.tables.pipeline import PackDictionaryRow, ReleaseRow
+from kscity.store.tables.pipeline import OpportunityRow, PackDictionaryRow, ReleaseRow
 
 
-def _raw(kapp: App) -> tuple[dict[int, bytes], list[tuple[str, bytes, bytes]], list[bytes]]:
-    """The dictionaries kept, and the releases' and links' packed columns as stored (not decoded)."""
+def _raw(kapp: App) -> tuple[dict[int, bytes], list[tuple[str, bytes, bytes]], list[bytes], list[bytes]]:
+    """The dictionaries kept, and the releases', links' and opportunities' packed columns as stored (not decoded)."""
     with kapp.engine.connect() as conn:
         kept = {i: bytes(c) for i, c in conn.execute(select(PackDictionaryRow.id, PackDictionaryRow.content))}
         releases = [(o, bytes(p), bytes(n)) for o, p, n in conn.execute(
             text("SELECT ocid, payload, notice FROM release ORDER BY ocid"))]
         links = [bytes(n) for (n,) in conn.execute(text("SELECT notice FROM notice_link"))]
-    return kept, releases, links
+        documents = [bytes(d) for (d,) in conn.execute(text("SELECT documents FROM opportunity"))]
+    return kept, releases, links, documents
 
 
 def _digests(kapp: App) -> list[tuple[str, str, str]]:
     with kapp.read() as s:
         return [(r.ocid, hashlib.sha256(orjson.dumps(r.payload, option=orjson.OPT_SORT_KEYS)).hexdigest(),
                  hashlib.sha256(orjson.dumps(r.notice, option=orjson.OPT_SORT_KEYS)).hexdigest())
-                for r in s.scalars(select(ReleaseRow).order_by(ReleaseRow.ocid))]
+                for r in s.scalars(select(ReleaseRow).order_by(ReleaseRow.ocid))] + [
+            (o.ocid, hashlib.sha256(orjson.dumps(o.documents)).hexdigest(), "")
+            for o in s.scalars(select(OpportunityRow).order_by(OpportunityRow.ocid))]
 
 
 _READ_BACK = """
@@ -44,12 +47,14 @@ import hashlib, orjson, sys
 from sqlalchemy import select, text
 from kscity.app import App
 from kscity.settings import Settings
-from kscity.store.tables.pipeline import ReleaseRow
+from kscity.store.tables.pipeline import OpportunityRow, ReleaseRow
 kapp = App(Settings(database_url=sys.argv[1]))
 with kapp.read() as s:
     print(orjson.dumps([(r.ocid, hashlib.sha256(orjson.dumps(r.payload, option=orjson.OPT_SORT_KEYS)).hexdigest(),
                          hashlib.sha256(orjson.dumps(r.notice, option=orjson.OPT_SORT_KEYS)).hexdigest())
-                        for r in s.scalars(select(ReleaseRow).order_by(ReleaseRow.ocid))]).decode())
+                        for r in s.scalars(select(ReleaseRow).order_by(ReleaseRow.ocid))] + [
+        (o.ocid, hashlib.sha256(orjson.dumps(o.documents)).hexdigest(), "")
+        for o in s.scalars(select(OpportunityRow).order_by(OpportunityRow.ocid))]).decode())
 """
 
 
@@ -58,12 +63,15 @@ def test_a_large_file_is_packed_with_its_own_dictionaries(kapp: App, database_ur
                                                           worker: bool) -> None:
     report = ingest_file(kapp, file_1500, worker=worker)
     assert report.ingested > 1000
-    kept, releases, links = _raw(kapp)
+    kept, releases, links, documents = _raw(kapp)
     assert len(kept) == 2 and all(dictionary_id(c) == i for i, c in kept.items())
     payload_ids = {frame_dictionary(p) for _, p, _ in releases}
     notice_ids = {frame_dictionary(n) for _, _, n in releases}
     assert len(payload_ids) == 1 and len(notice_ids) == 1 and payload_ids | notice_ids == set(kept)
     assert {frame_dictionary(n) for n in links} <= notice_ids | {0}
+    # the opportunities' documents too, with the notices' dictionary (a notice's JSON holds its documents), whether
+    # the reading process worked their rows out or this one did
+    assert len(documents) > 1000 and {frame_dictionary(d) for d in documents} == notice_ids
     # another process, which has met no dictionary, reads every release through the store's table
     digests = _digests(kapp)
     env = dict(os.environ, KSCITY_DATABASE_URL=database_url)
@@ -93,7 +101,7 @@ def test_a_small_file_is_packed_without_a_dictionary(kapp: App, shared_data: Pat
     files = sorted(path.glob("*.json"))
     reports: list[Any] = [ingest_file(kapp, f) for f in files]
     assert sum(r.ingested for r in reports) < MIN_SAMPLES * len(files)
-    kept, releases, _ = _raw(kapp)
+    kept, releases, *_ = _raw(kapp)
     assert kept == {} and releases
     assert {frame_dictionary(p) for _, p, _ in releases} == {0} == {frame_dictionary(n) for _, _, n in releases}
 
@@ -152,6 +160,6 @@ def test_a_worker_dead_before_its_dictionaries_leaves_them_to_this_process(file_
         ingest_file(kapp, file_1500, worker=True)
     finally:
         ingest_module.WorkerBatches = original  # type: ignore[misc]
-    kept, releases, _ = _raw(kapp)
+    kept, releases, *_ = _raw(kapp)
     assert len(kept) == 2 and {frame_dictionary(p) for _, p, _ in releases} <= set(kept)
     kapp.dispose()

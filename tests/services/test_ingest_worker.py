@@ -162,7 +162,8 @@ def test_views_worked_out_ahead_are_those_the_build_works_out(kapp: App, shared_
 
     monkeypatch.setattr(opportunity_view, "notice_from_json_text", decode)
     real_ahead = ingest_worker.worked_ahead
-    monkeypatch.setattr(ingest_worker, "worked_ahead", lambda batch: batch_from_bytes(batch_bytes(real_ahead(batch))))
+    monkeypatch.setattr(ingest_worker, "worked_ahead",
+                        lambda batch, *packer: batch_from_bytes(batch_bytes(real_ahead(batch, *packer))))
     sent = App(Settings(database_url=f"sqlite:///{tmp_path / 'sent.db'}"))
     upgrade(sent.engine)
     ingest_file(sent, path, worker=False)
@@ -170,7 +171,7 @@ def test_views_worked_out_ahead_are_those_the_build_works_out(kapp: App, shared_
     alone = {ocid for ocid, links, *_ in ahead if links == (ocid,)}
     assert decoded and not alone & set(decoded), "lone releases' notices are never decoded; linked ones are"
 
-    monkeypatch.setattr(ingest_worker, "worked_ahead", lambda batch: batch)
+    monkeypatch.setattr(ingest_worker, "worked_ahead", lambda batch, *packer: batch)
     plain = App(Settings(database_url=f"sqlite:///{tmp_path / 'plain.db'}"))
     upgrade(plain.engine)
     ingest_file(plain, path, worker=False)

@@ -36,7 +36,7 @@ from kscity.settings import Settings
 from kscity.store.bulk import insert_many
 from kscity.store.checkpoints import checkpoints_aside
 from kscity.store.chunks import in_chunks
-from kscity.store.packing import Packer, remember
+from kscity.store.packing import Packer, pack, remember
 from kscity.store.tables.pipeline import ImportFileRow, PackDictionaryRow, QuarantineRow, QuarantineSeenRow, ReleaseRow
 
 DATA_SUFFIXES = {".json", ".jsonl", ".ndjson", ".gz", ".zip", ".xml", ".csv", ".xlsx"}
@@ -231,7 +231,8 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
                 file_row = tx.get(ImportFileRow, report.import_id)
                 assert file_row is not None
                 touched = _store_batch(tx, batch, report, file_row)
-                rebuild_opportunities(session=tx, ocids=touched, fx=fx, cache=cache, fresh=touched)
+                rebuild_opportunities(session=tx, ocids=touched, fx=fx, cache=cache, fresh=touched,
+                                      pack_documents=packer.notice if packer is not None else pack)
                 seen += len(batch)
                 held += len(batch)
                 file_row.items_seen, file_row.ingested = seen, report.ingested

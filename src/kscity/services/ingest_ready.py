@@ -171,13 +171,14 @@ def packed(item: Ready, packer: Packer) -> Ready:
                    notice_packed=packer.notice(item.notice_packed))
 
 
-def worked_ahead(batch: list[Ready | Rejected]) -> list[Ready | Rejected]:
+def worked_ahead(batch: list[Ready | Rejected], packer: Packer = PLAIN) -> list[Ready | Rejected]:
     """A batch with its self-compiled releases' linkage features and lone views worked out (only their own notice
     can be the compiled one), the views classified in one classifier call. The store works out what an item
     lacks itself, the same way (services.opportunity_build), so the reading process does this only while it is
     ahead of the storing one (services.ingest_worker): the two then share the work whichever is the slower.
     Items are made ready one by one as they are read (the release objects are let go at once: 500 of them held
-    for a batch cost 40 MB), and worked ahead per batch."""
+    for a batch cost 40 MB), and worked ahead per batch. The views' documents are packed with `packer`'s notice
+    dictionary, as the items' notices are."""
     todo = [i for i in batch if isinstance(i, Ready) and i.self_compiled and i.lone is None]
     if not todo:
         return batch
@@ -186,5 +187,5 @@ def worked_ahead(batch: list[Ready | Rejected]) -> list[Ready | Rejected]:
     for i in todo:
         features = features_of(i.notice)
         done[id(i)] = replace(i, features=features, link_keys=tuple(sorted(linking_keys(features))),
-                              lone=lone_ahead(i.notice, next(classes)))
+                              lone=lone_ahead(i.notice, next(classes), packer.notice))
     return [done.get(id(i), i) for i in batch]

@@ -28,7 +28,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from kscity.ingest import Accepted, FileSummary, Limits, Rejected, read_file
 from kscity.model.serialize import json_bytes
-from kscity.services.ingest_ready import Ready, batch_bytes, batch_from_bytes, packed, ready, unpacked, worked_ahead
+from kscity.services.ingest_ready import (
+    PLAIN,
+    Ready,
+    batch_bytes,
+    batch_from_bytes,
+    packed,
+    ready,
+    unpacked,
+    worked_ahead,
+)
 from kscity.services.reading_process import ReadingProcess, take_spare
 from kscity.store.packing import Packer, train
 
@@ -136,10 +145,10 @@ class LocalBatches:
         for item in self._items():
             batch.append(item)
             if len(batch) >= self._job.batch:
-                yield worked_ahead(batch) if self._ahead() else batch
+                yield worked_ahead(batch, self.packer or PLAIN) if self._ahead() else batch
                 batch = []
         if batch:
-            yield worked_ahead(batch) if self._ahead() else batch
+            yield worked_ahead(batch, self.packer or PLAIN) if self._ahead() else batch
         self.summary = self._reader.summary
 
     def close(self) -> None:

@@ -27,6 +27,7 @@ from kscity.services.opportunity_view import (
     ROW_NAMES,
     FxTable,
     LoneAhead,
+    Packs,
     held_features,
     held_notice,
     merge_notices,
@@ -420,10 +421,12 @@ def _classes(views: dict[int, Notice]) -> dict[int, Classification]:
     return dict(zip(views, classify_many(list(views.values())), strict=True)) if views else {}
 
 
-def _write(session: Session, batch: _Batch, views: dict[int, Notice], ahead: dict[int, LoneAhead]) -> None:
+def _write(session: Session, batch: _Batch, views: dict[int, Notice], ahead: dict[int, LoneAhead],
+           pack_documents: Packs) -> None:
     now = utc_naive()
     classes = _classes(views)
-    values = {opp_id: _opportunity_values(opportunity_row(v), classes[opp_id], now) for opp_id, v in views.items()}
+    values = {opp_id: _opportunity_values(opportunity_row(v, pack_documents), classes[opp_id], now)
+              for opp_id, v in views.items()}
     values.update((opp_id, _opportunity_values(a.row, a.classification, now)) for opp_id, a in ahead.items())
     real_id: dict[int, int] = {}
     temps = sorted(batch.new_opps, reverse=True)  # -1, -2, …: the order they were created in
@@ -532,9 +535,12 @@ def table_of(mapped: type[Any]) -> Table:
 
 
 def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable, cache: LinkCache | None = None,
-                          fresh: Mapping[str, Sequence[StoredRelease]] | None = None) -> int:
+                          fresh: Mapping[str, Sequence[StoredRelease]] | None = None,
+                          pack_documents: Packs = pack) -> int:
     """Recompile the given ocids, link new ones to existing opportunities or create them; returns how many.
-    `fresh` holds releases stored in this transaction, by ocid, so that they need not be read back."""
+    `fresh` holds releases stored in this transaction, by ocid, so that they need not be read back.
+    `pack_documents`: how the opportunities' documents are packed (an ingest: with its file's notice dictionary,
+    which the store keeps)."""
     cache = cache if cache is not None else LinkCache()
     wanted = sorted(set(ocids))
     releases, known, onto = _releases_of(session, wanted, fresh or {})
@@ -595,5 +601,5 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
         cache.put(ocid, held)
         batch.touched.add(opp_id)
     views, worked = _merged_views(session, batch)
-    _write(session, batch, views, worked)
+    _write(session, batch, views, worked, pack_documents)
     return len(batch.touched)

@@ -34,6 +34,11 @@ class _Raw(io.RawIOBase):
         return True
 
     def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
+        """Into the buffer: straight from the file when the inner stream can (a plain file), else through a read
+        (a BoundedReader, which counts what it inflates). A 1 MiB bytes object per read, copied over and freed,
+        cost the reading process a page fault per page and a second copy of every byte."""
+        if isinstance(self._inner, io.BufferedReader):
+            return self._inner.readinto(buffer)
         data = self._inner.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)

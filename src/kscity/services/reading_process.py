@@ -30,7 +30,7 @@ PIPE_BYTES = 1024 * 1024
 
 def _widen(pipe: Connection) -> None:
     """Make the pipe hold a whole chunk (Linux: up to /proc/sys/fs/pipe-max-size, 1 MiB by default; a chunk
-    pickles to about 500 KB). With the default 64 KiB, the worker's send blocked until this process's receiving
+    is written in about 360 KB). With the default 64 KiB, the worker's send blocked until this process's receiving
     thread had read the chunk in eight pieces, each waiting for the GIL, which the storing thread holds: the
     worker waited 2.8 s per 20,000 releases with the queue nearly empty."""
     with contextlib.suppress(OSError, AttributeError):

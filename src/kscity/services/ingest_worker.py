@@ -3,10 +3,10 @@ both cores.
 
 Reading a file (parse, checks, 1.0→1.1 upgrade, Notice, JSON texts for the store) is a pure function of the file,
 so a child process does it a batch ahead and sends each batch as `Ready` items written by msgpack (bytes and
-plain values: ingest_ready.batch_bytes), never a release dict (pickling those cost what parsing them did). The parent keeps every database write, so a `kill -9`
-of the parent leaves the store as consistent as without a worker, and the worker dies with it
-(PR_SET_PDEATHSIG, and a watchdog for the moment between its start and the prctl call). If the worker dies, the
-parent reads the rest of the file itself, skipping the items it already has.
+plain values: ingest_ready.batch_bytes), never a release dict (pickling those cost what parsing them did). The
+parent keeps every database write, so a `kill -9` of the parent leaves the store as consistent as without a
+worker, and the worker dies with it (PR_SET_PDEATHSIG, and a watchdog for the moment between its start and the
+prctl call). If the worker dies, the parent reads the rest of the file itself, skipping the items it already has.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from kscity.ingest import Rejected
 from kscity.services import ingest
 from kscity.services.ingest import ingest_file
 from kscity.services.ingest_ready import Ready, batch_bytes, batch_from_bytes
-from kscity.services.ingest_worker import LocalBatches, ReadJob, WorkerBatches
+from kscity.services.ingest_worker import CHUNK, QUEUE, LocalBatches, ReadJob, WorkerBatches
 from kscity.services.opportunity_view import FxTable
 from kscity.settings import Settings
 from kscity.store.migrate import upgrade
@@ -227,19 +227,26 @@ def test_a_message_that_cannot_be_read_is_replaced_by_reading_here(big_file: Pat
     assert worker.summary.accepted == 1500
 
 
-def test_the_worker_works_ahead_only_while_the_store_is_behind(big_file: Path) -> None:
+def test_the_worker_works_ahead_only_while_the_store_is_behind(shared_data: Path, tmp_path: Path) -> None:
     """The first chunk goes while nothing waits (the storing side is ahead: it works the chunk out itself); once
-    the storing side has let half the queue wait, the chunks come worked ahead."""
-    worker = WorkerBatches(ReadJob(big_file, None, None, FxTable({}), None, None, 500))
+    the storing side has let half the queue wait, the chunks come worked ahead. 30 chunks, none taken until the
+    queue is full: the chunks queued by then (after the format and the dictionaries) were all read while nothing
+    was taken, the last of them with the queue more than half full whatever the pipe held besides; the chunks
+    read once the queue is being emptied come as the store then is, ahead."""
+    path = portugal_copies(shared_data, tmp_path / "ahead.json", 3000, "a")
+    worker = WorkerBatches(ReadJob(path, None, None, FxTable({}), None, None, 500))
     deadline = time.monotonic() + 120
-    # the format, the packing dictionaries, 15 chunks, the summary; none taken
-    while worker.waiting < 18 and time.monotonic() < deadline:
+    while worker.waiting < QUEUE and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert worker.waiting == 18
+    assert worker.waiting == QUEUE
     items = [i for batch in worker for i in batch if isinstance(i, Ready) and i.self_compiled]
-    first, last = items[:100], items[-100:]  # a chunk each; the last read when 12-14 waited (the pipe holds two)
-    assert len(items) > 1000 and all(i.lone is None and i.features is None for i in first)
-    assert all(i.lone is not None and i.features is not None for i in last)
+    chunks = [items[k:k + CHUNK] for k in range(0, len(items), CHUNK)]
+    assert len(items) > 2000 and all(i.lone is None and i.features is None for i in chunks[0])
+    flags = [[i.lone is not None and i.features is not None for i in c] for c in chunks]
+    assert all(all(f) or not any(f) for f in flags), "a chunk is worked ahead whole or not at all"
+    ahead = [all(f) for f in flags]
+    queued = ahead[:QUEUE - 2]  # read before any was taken
+    assert queued[-1] and queued == sorted(queued), "once half the queue waits, every chunk read is worked ahead"
 
 
 @pytest.mark.parametrize(("seconds", "commits"), [(1e9, [1000, 1500]), (0.0, [500, 1000, 1500])])

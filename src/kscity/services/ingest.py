@@ -27,7 +27,7 @@ from kscity.ingest import Limits, Rejected
 from kscity.ingest.positions import position_ko
 from kscity.model.times import utc_naive
 from kscity.services.import_runner import runner_alive, this_runner
-from kscity.services.ingest_ready import Ready
+from kscity.services.ingest_ready import PLAIN, Ready
 from kscity.services.ingest_worker import Batches, LocalBatches, ReadJob, WorkerBatches, bulk_gc
 from kscity.services.opportunity_build import LinkCache, StoredRelease, rebuild_opportunities, table_of
 from kscity.services.opportunity_view import FxTable
@@ -36,7 +36,7 @@ from kscity.settings import Settings
 from kscity.store.bulk import insert_many
 from kscity.store.checkpoints import checkpoints_aside
 from kscity.store.chunks import in_chunks
-from kscity.store.packing import Packer, pack, remember
+from kscity.store.packing import Packer, remember
 from kscity.store.tables.pipeline import ImportFileRow, PackDictionaryRow, QuarantineRow, QuarantineSeenRow, ReleaseRow
 
 DATA_SUFFIXES = {".json", ".jsonl", ".ndjson", ".gz", ".zip", ".xml", ".csv", ".xlsx"}
@@ -232,7 +232,7 @@ def ingest_file(kapp: App, path: Path, *, source: str | None = None, schema_path
                 assert file_row is not None
                 touched = _store_batch(tx, batch, report, file_row)
                 rebuild_opportunities(session=tx, ocids=touched, fx=fx, cache=cache, fresh=touched,
-                                      pack_documents=packer.notice if packer is not None else pack)
+                                      pack_documents=(packer or PLAIN).notice)
                 seen += len(batch)
                 held += len(batch)
                 file_row.items_seen, file_row.ingested = seen, report.ingested

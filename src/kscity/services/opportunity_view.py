@@ -9,14 +9,14 @@ neither SQLAlchemy nor the settings for it: its imports took 0.77 s with them, 0
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
 import msgspec
 
 from kscity.core.dedupe import NoticeFeatures
+from kscity.core.dedupe.features import feature_values
 from kscity.model.opportunity import Classification, Notice
 from kscity.model.serialize import notice_from_json_text, parts_json
 from kscity.store.packing import pack, unpack
@@ -158,7 +158,6 @@ def opportunity_row(view: Notice, pack_documents: Packs = pack) -> tuple[Any, ..
 FeatureValues = tuple[str, str, str, str | None, str, str, tuple[str, ...], str, str, tuple[str, ...], float | None,
                       str | None, float | None, int | None, int | None, frozenset[str], str | None, frozenset[str],
                       tuple[float, ...] | None]
-_feature_values = attrgetter(*(f.name for f in fields(NoticeFeatures)))
 _FEATURES_OUT = msgspec.msgpack.Encoder()
 _FEATURES_IN = msgspec.msgpack.Decoder(FeatureValues)
 
@@ -166,7 +165,7 @@ _FEATURES_IN = msgspec.msgpack.Decoder(FeatureValues)
 def sent_features(features: NoticeFeatures) -> bytes:
     """Linkage features as the reading process sends them: written on their own (msgpack), so that the storing
     process reads them only for a notice that meets candidates (most notices meet none)."""
-    return _FEATURES_OUT.encode(_feature_values(features))
+    return _FEATURES_OUT.encode(feature_values(features))
 
 
 def held_features(held: NoticeFeatures | bytes) -> NoticeFeatures:

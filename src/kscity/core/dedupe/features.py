@@ -224,12 +224,13 @@ class NoticeFeatures:
     embedding: tuple[float, ...] | None = None
 
     def __reduce__(self) -> tuple[type[NoticeFeatures], tuple[Any, ...]]:
-        # pickled by value (the reading process sends features): a compiled frozen class cannot be restored field
-        # by field, its __setattr__ refuses. The values are read by one attrgetter, not a loop over fields()
-        return (NoticeFeatures, _feature_values(self))
+        # pickled by value: a compiled frozen class cannot be restored field by field, its __setattr__ refuses
+        return (NoticeFeatures, feature_values(self))
 
 
-_feature_values = attrgetter(*(f.name for f in fields(NoticeFeatures)))
+# a NoticeFeatures' values in field order, read by one attrgetter, not a loop over fields(): how it pickles, and
+# how the reading process sends it (services.opportunity_view.sent_features)
+feature_values = attrgetter(*(f.name for f in fields(NoticeFeatures)))
 
 
 def notice_key(notice: Notice) -> str:

@@ -31,13 +31,13 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
 from lxml import etree
+from msgspec import structs
 
 from kscity.core.classify import classify_codes, classify_many, notice_text
 from kscity.core.classify.codes import normalise_scheme
@@ -76,7 +76,7 @@ def _merge(notices: Sequence[Notice]) -> Notice:
     fill = {name: next((getattr(n, name) for n in notices[1:] if getattr(n, name)), getattr(first, name))
             for name in ("description", "country", "buyer", "language") if not getattr(first, name)}
     items = {(i.scheme, i.code): i for n in notices for i in n.items}
-    return replace(first, items=tuple(items.values()), **fill)
+    return structs.replace(first, items=tuple(items.values()), **fill)
 
 
 def _compiled(rows: list[tuple[str, Accepted]]) -> Notice:
@@ -88,7 +88,7 @@ def _compiled(rows: list[tuple[str, Accepted]]) -> Notice:
     notice = notice_from_release(compile_releases(ordered), source=releases[-1].notice.source.source)
     latest = rows[-1][1].notice
     fill = {k: getattr(latest, k) for k in ("country", "language", "buyer") if not getattr(notice, k)}
-    return replace(notice, **fill) if fill else notice
+    return structs.replace(notice, **fill) if fill else notice
 
 
 def shared_notices() -> list[tuple[str, Notice]]:

@@ -7,7 +7,6 @@ blocked linkage with all-pairs scoring of the same notices measured in the same 
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from msgspec import structs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import linkage_set as L
@@ -77,7 +77,7 @@ def synthetic(base: Sequence[Notice], n: int, rng: np.random.Generator) -> list[
         src = base[int(rng.integers(len(base)))]
         i = len(out)
         extra = " ".join(rng.choice(words, size=3))
-        copy = dataclasses.replace(
+        copy = structs.replace(
             src,
             ocid=f"syn-{i}",
             source=SourceRef("synthetic", f"s{i}"),
@@ -88,7 +88,7 @@ def synthetic(base: Sequence[Notice], n: int, rng: np.random.Generator) -> list[
         )
         out.append(copy)
         if rng.random() < 0.1 and len(out) < n:
-            out.append(dataclasses.replace(copy, ocid=f"syn-{i}-dup", source=SourceRef("synthetic-2", f"s{i}")))
+            out.append(structs.replace(copy, ocid=f"syn-{i}-dup", source=SourceRef("synthetic-2", f"s{i}")))
     return out
 
 

@@ -8,7 +8,6 @@ eForms files are read here with lxml by local names (namespaces vary between not
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Any
 import pycountry
 import yaml
 from lxml import etree
+from msgspec import structs
 
 from kscity.model.opportunity import ItemCode, Notice, SourceRef
 
@@ -158,7 +158,7 @@ def read_notice(path: Path) -> Notice:
         notice = next((it.notice for it in read_file(path) if isinstance(it, Accepted)), None)
         if notice is None:
             raise ValueError(f"{path}: the ingest reader accepted no notice")
-    return dataclasses.replace(notice, ocid=f"{notice.source.source}:{notice.source.notice_id}")
+    return structs.replace(notice, ocid=f"{notice.source.source}:{notice.source.notice_id}")
 
 
 def key(n: Notice) -> str:
@@ -207,7 +207,7 @@ def _apply(base: Notice, spec: dict[str, Any], new_id: str) -> Notice:
         changes["items"] = tuple(ItemCode("CPV", c) for c in spec["cpv"])
     if spec.get("drop_value"):
         changes["value"] = None
-    return dataclasses.replace(base, **changes)
+    return structs.replace(base, **changes)
 
 
 def build(data: Path, labels_path: Path = LABELS) -> LabelledSet:

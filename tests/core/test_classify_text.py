@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec import structs
 
 from kscity.core.classify import Lexicon, TextModel, classify, lexicon_verdict
 from kscity.core.classify.text import EmbeddingIndex, compile_term
@@ -135,7 +134,7 @@ def test_classification_is_deterministic(title: str) -> None:
 def test_ignoring_codes_never_changes_a_text_only_notice(title: str, scheme: str) -> None:
     model = text_model("lexicon")
     plain = _notice(title)
-    odd_codes = replace(plain, items=(ItemCode(scheme, "N7030"),))  # a scheme the table does not understand
+    odd_codes = structs.replace(plain, items=(ItemCode(scheme, "N7030"),))  # a scheme the table does not understand
     expected = classify(plain, model=model, ignore_codes=True)
     assert classify(plain, model=model) == expected
     assert classify(odd_codes, model=model) == expected

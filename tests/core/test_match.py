@@ -11,6 +11,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec import structs
 
 from kscity.core.match import (
     Firm,
@@ -168,7 +169,7 @@ def test_rank_opportunities_both_ways_agree() -> None:
     opps = [opportunity(sv, sb, ct) for sv, sb, ct in (("safety", "intelligent_cctv", "MEX"),
                                                        ("transport", "bus_information_system", "MEX"),
                                                        ("eco", "smart_water_management", "VNM"), (None, None, "KEN"))]
-    opps = [Opportunity(replace(o.notice, ocid=f"ocds-{i}"), o.classification) for i, o in enumerate(opps)]
+    opps = [Opportunity(structs.replace(o.notice, ocid=f"ocds-{i}"), o.classification) for i, o in enumerate(opps)]
     index = OpportunityIndex.build(opps, bag_encoder)
     ranked = rank_opportunities(firms[2], index, CTX, limit=10)
     assert ranked[0].ocid == "ocds-0"
@@ -189,7 +190,7 @@ def test_a_lazy_index_ranks_as_the_full_one_and_encodes_each_text_once() -> None
     opps = [opportunity(sv, sb, ct) for sv, sb, ct in (("safety", "intelligent_cctv", "MEX"),
                                                        ("transport", "bus_information_system", "MEX"),
                                                        ("eco", "smart_water_management", "VNM"), (None, None, "KEN"))]
-    opps = [Opportunity(replace(o.notice, ocid=f"ocds-{i}", title=f"{o.notice.title} {i}"), o.classification)
+    opps = [Opportunity(structs.replace(o.notice, ocid=f"ocds-{i}", title=f"{o.notice.title} {i}"), o.classification)
             for i, o in enumerate(opps)]
     full = OpportunityIndex.build(opps, bag_encoder)
     lazy = OpportunityIndex.build(opps, counting, lazy=True)

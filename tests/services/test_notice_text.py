@@ -6,9 +6,10 @@ items the reading process sends the storing one arrive equal without their Notic
 from __future__ import annotations
 
 import pickle
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import orjson
@@ -43,9 +44,16 @@ notices = st.builds(
 )
 
 
+def _as_dict(value: Any) -> Any:
+    """What dataclasses.asdict gave when the model's classes were dataclasses: fields by name, nested."""
+    if isinstance(value, msgspec.Struct):
+        return {name: _as_dict(getattr(value, name)) for name in value.__struct_fields__}
+    return tuple(_as_dict(v) for v in value) if isinstance(value, tuple) else value
+
+
 def stored_before(n: Notice) -> dict[str, object]:
     """A Notice as kscity stored it before msgspec wrote the texts: dataclasses.asdict, dates in ISO."""
-    plain = asdict(n)
+    plain = _as_dict(n)
     plain["source"]["published"] = n.source.published.isoformat() if n.source.published else None
     for key in ("published", "tender_deadline", "tender_start"):
         plain[key] = getattr(n, key).isoformat() if getattr(n, key) is not None else None

@@ -7,12 +7,13 @@ from datetime import date, datetime
 from operator import attrgetter
 from typing import Any, Literal
 
+import msgspec
+
 Stage = Literal["planning", "tender", "award", "contract", "implementation"]
 NOT_SMART_CITY = "not_smart_city"
 
 
-@dataclass(frozen=True)
-class ItemCode:
+class ItemCode(msgspec.Struct, frozen=True):
     """A classification code on an item: scheme (CPV, UNSPSC, other), code and its label."""
 
     scheme: str
@@ -20,8 +21,7 @@ class ItemCode:
     description: str = ""
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(msgspec.Struct, frozen=True):
     """A document attached to a notice."""
 
     title: str
@@ -30,8 +30,7 @@ class Document:
     language: str = ""
 
 
-@dataclass(frozen=True)
-class SourceRef:
+class SourceRef(msgspec.Struct, frozen=True):
     """Where a notice came from: the source name and the notice's id there."""
 
     source: str  # e.g. "ocds:uk-contracts-finder", "ted", "ted-eforms", "tabular"
@@ -40,8 +39,7 @@ class SourceRef:
     published: datetime | None = None
 
 
-@dataclass(frozen=True)
-class Notice:
+class Notice(msgspec.Struct, frozen=True):
     """One normalised notice, before linkage: what every ingest source produces."""
 
     ocid: str
@@ -59,8 +57,8 @@ class Notice:
     published: datetime | None = None
     tender_deadline: datetime | None = None
     tender_start: date | None = None
-    items: tuple[ItemCode, ...] = field(default_factory=tuple)
-    documents: tuple[Document, ...] = field(default_factory=tuple)
+    items: tuple[ItemCode, ...] = ()
+    documents: tuple[Document, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
+from msgspec import structs
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -239,7 +240,7 @@ def _aware(o: Opportunity) -> Opportunity:
     n = o.notice
     if n.published is None or n.published.tzinfo is not None:
         return o
-    return replace(o, notice=replace(n, published=n.published.replace(tzinfo=UTC)))
+    return replace(o, notice=structs.replace(n, published=n.published.replace(tzinfo=UTC)))
 
 
 def profile_feed(*, session: Session, profile_id: int, base_url: str = "") -> str:

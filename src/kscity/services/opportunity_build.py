@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, cast
 
+import msgspec
 import orjson
 from sqlalchemy import LargeBinary, Table, func, select, text, type_coerce, update
 from sqlalchemy.orm import Session
@@ -202,7 +203,7 @@ def _notice_of(compiled: dict[str, Any], source: str, latest: Notice, fx: FxTabl
     own notice (whose reader knew the package's publisher)."""
     notice = notice_from_release(compiled, source=source, fx=fx.lookup)
     fill = {k: getattr(latest, k) for k in ("country", "language", "buyer") if not getattr(notice, k)}
-    return replace(notice, **fill) if fill else notice
+    return msgspec.structs.replace(notice, **fill) if fill else notice
 
 
 def publisher_of(ocid: str, kind: str) -> str:

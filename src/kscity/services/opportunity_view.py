@@ -9,7 +9,7 @@ neither SQLAlchemy nor the settings for it: its imports took 0.77 s with them, 0
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -89,7 +89,7 @@ def merge_notices(notices: list[Notice]) -> Notice:
     """One view of a project from its linked notices: the first for identity, others fill what it lacks."""
     first = notices[0]
     if len(notices) == 1 and _distinct(first):  # most projects have one notice: nothing to fill or drop, and a
-        return first  # frozen dataclass costs more to copy than this check (tests/services/test_ingest_fast_paths)
+        return first  # frozen struct costs more to copy than this check (tests/services/test_ingest_fast_paths)
     fields: dict[str, Any] = {}
     for name in ("description", "country", "buyer", "procurement_method", "value", "currency", "value_usd",
                  "tender_deadline", "published", "language"):
@@ -98,7 +98,7 @@ def merge_notices(notices: list[Notice]) -> Notice:
     fields["stage"] = max((n.stage for n in notices), key=STAGE_ORDER.index)
     items = {(i.scheme, i.code): i for n in notices for i in n.items}
     docs = {(d.title, d.url): d for n in notices for d in n.documents}
-    return replace(first, items=tuple(items.values()), documents=tuple(docs.values()), **fields)
+    return msgspec.structs.replace(first, items=tuple(items.values()), documents=tuple(docs.values()), **fields)
 
 
 def _distinct(n: Notice) -> bool:

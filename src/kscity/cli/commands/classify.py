@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import msgspec
 import typer
 
 from kscity.cli.context import EXIT_REFUSED, EXIT_USAGE, OutputFormat, cli_locale, emit, fail
@@ -30,8 +30,9 @@ def _merge(notices: list[Notice]) -> list[Notice]:
         if old is None:
             by_id[n.ocid] = n
             continue
-        by_id[n.ocid] = replace(old, title=n.title or old.title, description=n.description or old.description,
-                                items=tuple(dict.fromkeys((*old.items, *n.items))))
+        by_id[n.ocid] = msgspec.structs.replace(old, title=n.title or old.title,
+                                                description=n.description or old.description,
+                                                items=tuple(dict.fromkeys((*old.items, *n.items))))
     return list(by_id.values())
 
 

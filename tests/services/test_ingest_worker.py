@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -335,3 +336,94 @@ def test_rejected_items_cross_from_the_worker_like_the_rest(shared_data: Path, t
     rejected = [i for batch in got for i in batch if isinstance(i, Rejected)]
     assert len(rejected) == len(range(3, 1200, 97)) and all(r.errors for r in rejected)
     assert worker.summary.rejected == len(rejected)
+
+
+def _multi_release_file(shared_data: Path, path: Path, copies: int) -> Path:
+    """Releases of ocids with several: Mexico's (three an ocid), the UK's (two an ocid, under one release id: the
+    second is refused) and Ukraine's (one), repeated under new ocids, each ocid's releases together, every other
+    copy under another publisher. After the second copy come a release stored already with a new one of its ocid,
+    and another release again with other content (refused)."""
+    base = []
+    for folder in ("mexico/grupo-aeroportuario/sample/releases", "uk-contracts-finder/sample/releases",
+                   "ukraine/sample/releases"):
+        for f in sorted((shared_data / "ocds" / folder).glob("*.json")):
+            data = orjson.loads(f.read_bytes())
+            base += [r for d in (data if isinstance(data, list) else [data]) for r in d.get("releases", [d])]
+    count = Counter(r["ocid"] for r in base)
+    base = sorted((r for r in base if count[r["ocid"]] > 1 or r["ocid"].startswith("ocds-")), key=lambda r: r["ocid"])
+    releases = []
+    for n in range(copies):
+        for r in base:
+            releases.append(dict(r, ocid=f"{'ocds-zz9zz9-' if n % 2 else ''}{r['ocid']}-g{n // 2}"))
+        if n == 1:
+            first, other = releases[0], releases[5]
+            releases += [dict(first), dict(first, id=f"{first['id']}-new", date="2030-01-01T00:00:00Z"),
+                         dict(other, tag=["changed"])]
+    path.write_bytes(orjson.dumps({"uri": "t", "publishedDate": "2024-01-01T00:00:00Z", "version": "1.1",
+                                   "releases": releases}))
+    return path
+
+
+def _links(kapp: App) -> list[tuple[Any, ...]]:
+    from kscity.store.packing import unpack
+
+    with kapp.read() as s:
+        raw: Any = s.connection().connection.dbapi_connection
+        return sorted((ocid, orjson.loads(unpack(notice)), None if kept is None else orjson.loads(unpack(kept)),
+                       score, reasons) for ocid, notice, kept, score, reasons in raw.execute(
+            "SELECT ocid, notice, compiled, link_score, link_reasons FROM notice_link").fetchall())
+
+
+def test_groups_compiled_ahead_are_what_the_build_compiles(shared_data: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reading side compiles an ocid's releases read in one chunk (GroupAhead); the build takes that only when
+    the releases it stored for a new ocid are those. Chunks of 3 releases in batches of 7, as a reading process
+    sends them (written and read back), split ocids' releases between chunks; a duplicate and a changed copy make
+    what is stored differ from what was read; a second file brings new releases for ocids stored already (the build
+    folds them onto the compiled release it kept). Every opportunity, link, kept compiled release and link key is
+    the same as the build's own."""
+    from kscity.services import ingest_worker
+    from kscity.store.packing import frame_dictionary
+
+    path = _multi_release_file(shared_data, tmp_path / "multi.json", 16)
+    later = tmp_path / "later.json"
+    pkg = orjson.loads(path.read_bytes())
+    later.write_bytes(orjson.dumps(dict(pkg, releases=[dict(r, id=f"{r['id']}-later", date="2030-01-01T00:00:00Z")
+                                                       for r in pkg["releases"][:150]])))
+    job = ReadJob(path, None, None, FxTable({}), None, None, 7)
+    groups = [i.group for batch in LocalBatches(job) for i in batch if isinstance(i, Ready) and i.group]
+    assert len(groups) > 50 and all(len(g.positions) > 1 for g in groups)
+
+    def snapshot(app: App) -> tuple[Any, ...]:
+        with app.read() as s:
+            raw: Any = s.connection().connection.dbapi_connection
+            keys = sorted(raw.execute("SELECT key, publisher, ocid FROM link_key").fetchall())
+        return _opportunities(app), _links(app), keys, _snapshot(app)
+
+    def run(name: str, batch: int) -> tuple[Any, ...]:
+        monkeypatch.setattr(ingest, "BATCH", batch)
+        app = App(Settings(database_url=f"sqlite:///{tmp_path / name}"))
+        upgrade(app.engine)
+        for f in (path, later):
+            ingest_file(app, f, worker=False)
+        return snapshot(app)
+
+    real_ahead = ingest_worker.worked_ahead
+    ahead = {batch: run(f"ahead{batch}.db", batch) for batch in (7, 500)}
+    monkeypatch.setattr(ingest_worker, "worked_ahead", lambda batch, *rest: [
+        i for at in range(0, len(batch), 3)
+        for i in batch_from_bytes(batch_bytes(real_ahead(batch[at:at + 3], *rest)))])
+    sent = run("sent.db", 7)
+    monkeypatch.setattr(ingest_worker, "worked_ahead", lambda batch, *rest: real_ahead(batch, *rest[:1]))
+    plain = {batch: run(f"plain{batch}.db", batch) for batch in (7, 500)}
+    assert ahead[7] == plain[7] and ahead[500] == plain[500] and sent == plain[7]
+    opps, links, _, snap = plain[500]
+    assert any(len(linked) > 1 for _, linked, *_ in opps) and snap["quarantine"]
+    assert sum(kept is not None for _, _, kept, _, _ in links) > 50, "ocids merged from several releases"
+
+    app = App(Settings(database_url=f"sqlite:///{tmp_path / 'ahead500.db'}"))
+    with app.read() as s:  # the build packs notices it compiles itself without a dictionary, the reading side with
+        raw: Any = s.connection().connection.dbapi_connection
+        packed = [frame_dictionary(n) for n, kept in raw.execute("SELECT notice, compiled FROM notice_link")
+                  if kept is not None]
+    assert sum(d != 0 for d in packed) > 50, "the store took the groups compiled ahead"

@@ -11,7 +11,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +29,8 @@ from kscity.model.times import utc_naive
 from kscity.services.import_runner import runner_alive, this_runner
 from kscity.services.ingest_ready import PLAIN, Ready
 from kscity.services.ingest_worker import Batches, LocalBatches, ReadJob, WorkerBatches, bulk_gc
-from kscity.services.opportunity_build import LinkCache, StoredRelease, rebuild_opportunities, table_of
-from kscity.services.opportunity_view import FxTable
+from kscity.services.opportunity_build import LinkCache, rebuild_opportunities, table_of
+from kscity.services.opportunity_view import FxTable, StoredRelease
 from kscity.services.reading_process import WORKER_MIN_BYTES, drop_spare
 from kscity.settings import Settings
 from kscity.store.bulk import insert_many
@@ -106,6 +106,7 @@ def _store_batch(session: Session, batch: list[Ready | Rejected], report: FileRe
     touched: dict[str, list[StoredRelease]] = {}
     new_rows: list[dict[str, Any]] = []
     held: list[dict[str, Any]] = []  # quarantine rows
+    stored_at: dict[str, list[str]] = {}  # ocid → the positions of its releases stored here, in order
     for item in batch:
         if isinstance(item, Rejected):
             payload = orjson.Fragment(item.payload_json) if item.payload_json is not None else item.payload
@@ -139,7 +140,12 @@ def _store_batch(session: Session, batch: list[Ready | Rejected], report: FileRe
         touched.setdefault(item.ocid, []).append(StoredRelease(
             item.kind, item.source, item.read_notice, payload_packed=item.payload_packed,
             notice_packed=item.notice_packed, self_compiled=item.self_compiled, features=item.features,
-            link_keys=item.link_keys, lone=item.lone))
+            link_keys=item.link_keys, lone=item.lone, group=item.group))
+        stored_at.setdefault(item.ocid, []).append(item.position)
+    for ocid, stored in touched.items():  # a group worked out ahead holds only if its releases are those stored
+        group = stored[-1].group
+        if group is not None and group.positions != tuple(stored_at[ocid]):
+            stored[-1] = replace(stored[-1], group=None)
     session.flush()
     insert_many(session, table_of(ReleaseRow), new_rows)  # one executemany, not an ORM object per release
     _quarantine(session, held, file_row.id)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, cast
 
 import msgspec
 
@@ -23,14 +23,19 @@ from kscity.ingest import Accepted, Rejected, compiles_to_itself
 from kscity.model.opportunity import Classification, Notice
 from kscity.model.serialize import json_bytes, notice_json
 from kscity.services.opportunity_view import (
+    Compiled,
+    FxTable,
+    GroupAhead,
     LoneAhead,
     RowValues,
+    StoredRelease,
+    compiled_notice,
     held_notice,
     lone_ahead,
     lone_view,
     sent_features,
 )
-from kscity.store.packing import Packer, unpack
+from kscity.store.packing import Packer, pack, unpack
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +60,8 @@ class Ready:
     features: NoticeFeatures | bytes | None = None
     link_keys: tuple[str, ...] | None = None  # linking_keys of those features, sorted
     lone: LoneAhead | None = None  # lone_view(notice), the view it gets if it stays alone
+    # on the last of several OCDS releases of one ocid in a chunk: the group of them compiled, when worked out ahead
+    group: GroupAhead | None = None
 
     @property
     def notice(self) -> Notice:
@@ -76,8 +83,11 @@ class Ready:
 # storing process decodes it from `notice_packed` if it must), its features written on their own
 # (sent_features), and its lone view as (classification, row, url)
 _Classified = tuple[str, str | None, float, tuple[str, ...], Literal["code", "text", "none"]]
+_Lone = tuple[_Classified, RowValues, str]
+# a GroupAhead: positions, compiled, notice, features (written), link keys, lone view
+_Group = tuple[tuple[str, ...], bytes | None, bytes, bytes, tuple[str, ...], _Lone]
 _Sent = tuple[str, str, str, str, str, str, str, bytes, bytes, bool, bytes | None, tuple[str, ...] | None,
-              tuple[_Classified, RowValues, str] | None]
+              _Lone | None, _Group | None]
 # the items of a batch, and its rejected ones pickled, each with its place in the batch (few, and of many shapes)
 _Batch = tuple[list[_Sent], list[tuple[int, bytes]]]
 _OUT = msgspec.msgpack.Encoder()
@@ -93,11 +103,13 @@ def batch_bytes(batch: list[Ready | Rejected], tag: bytes = b"") -> bytes:
         if isinstance(item, Rejected):
             rejected.append((at, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)))
             continue
-        features, lone = item.features, item.lone
+        features, lone, group = item.features, item.lone, item.group
         sent.append((item.ocid, item.key, item.release_id, item.content_hash, item.source, item.kind, item.position,
-                     item.payload_packed, item.notice_packed, item.self_compiled,
-                     sent_features(features) if isinstance(features, NoticeFeatures) else features, item.link_keys,
-                     None if lone is None else (_classified(lone.classification), lone.row, lone.url)))
+                     item.payload_packed, item.notice_packed, item.self_compiled, _written(features), item.link_keys,
+                     None if lone is None else _sent_lone(lone),
+                     None if group is None else (group.positions, group.compiled, group.notice_packed,
+                                                 _written(group.features) or b"", group.link_keys,
+                                                 _sent_lone(group.lone))))
     out = bytearray(tag)
     _OUT.encode_into((sent, rejected), out, len(tag))
     return bytes(out)
@@ -107,19 +119,34 @@ def _classified(c: Classification) -> _Classified:
     return c.service, c.sub_solution, c.score, c.evidence, c.method
 
 
+def _written(features: NoticeFeatures | bytes | None) -> bytes | None:
+    return sent_features(features) if isinstance(features, NoticeFeatures) else features
+
+
+def _sent_lone(lone: LoneAhead) -> _Lone:
+    return _classified(lone.classification), lone.row, lone.url
+
+
+def _held_group(sent: _Group) -> GroupAhead:
+    positions, compiled, notice, features, keys, lone = sent
+    return GroupAhead(positions, compiled, notice, features, keys, _held_lone(lone))
+
+
+def _held_lone(sent: _Lone) -> LoneAhead:
+    (service, sub, score, evidence, method), row, url = sent
+    return LoneAhead(Classification(service, sub, score, evidence, method), row, url)
+
+
 def batch_from_bytes(data: bytes | memoryview) -> list[Ready | Rejected]:
     """The batch `batch_bytes` wrote (without its tag): equal to the one sent, but that its items hold no Notice
     (`Ready.notice` decodes it when asked) and their features stay written until asked (held_features)."""
     sent, rejected = _IN.decode(data)
     out: list[Ready | Rejected] = []
     for ocid, key, release_id, digest, source, kind, position, payload, notice, self_compiled, features, keys, \
-            lone in sent:
-        ahead = None
-        if lone is not None:
-            (service, sub, score, evidence, method), row, url = lone
-            ahead = LoneAhead(Classification(service, sub, score, evidence, method), row, url)
+            lone, group in sent:
         out.append(Ready(ocid, key, release_id, digest, source, kind, position, None, payload, notice,
-                         self_compiled, features, keys, ahead))
+                         self_compiled, features, keys, None if lone is None else _held_lone(lone),
+                         None if group is None else _held_group(group)))
     for at, pickled in rejected:
         out.insert(at, pickle.loads(pickled))
     return out
@@ -171,21 +198,48 @@ def packed(item: Ready, packer: Packer) -> Ready:
                    notice_packed=packer.notice(item.notice_packed))
 
 
-def worked_ahead(batch: list[Ready | Rejected], packer: Packer = PLAIN) -> list[Ready | Rejected]:
+def worked_ahead(batch: list[Ready | Rejected], packer: Packer = PLAIN,
+                 fx: FxTable | None = None) -> list[Ready | Rejected]:
     """A batch with its self-compiled releases' linkage features and lone views worked out (only their own notice
-    can be the compiled one), the views classified in one classifier call. The store works out what an item
-    lacks itself, the same way (services.opportunity_build), so the reading process does this only while it is
-    ahead of the storing one (services.ingest_worker): the two then share the work whichever is the slower.
-    Items are made ready one by one as they are read (the release objects are let go at once: 500 of them held
-    for a batch cost 40 MB), and worked ahead per batch. The views' documents are packed with `packer`'s notice
-    dictionary, as the items' notices are."""
-    todo = [i for i in batch if isinstance(i, Ready) and i.self_compiled and i.lone is None]
-    if not todo:
+    can be the compiled one), the views classified in one classifier call; and, given the exchange rates (`fx`),
+    each ocid of several OCDS releases here compiled as the store would compile them alone (GroupAhead, on the
+    last of them). The store works out what an item lacks itself, the same way (services.opportunity_build), so
+    the reading process does this only while it is ahead of the storing one (services.ingest_worker): the two then
+    share the work whichever is the slower. Items are made ready one by one as they are read (the release objects
+    are let go at once: 500 of them held for a batch cost 40 MB), and worked ahead per batch. The views' documents
+    and the groups' notices are packed with `packer`'s notice dictionary, as the items' notices are."""
+    # each ocid's releases here, the first of each release id: the store keeps the first, and refuses or skips the
+    # others (a duplicate, or other content under the same id)
+    by_ocid: dict[str, dict[str, Ready]] = {}
+    for i in batch:
+        if isinstance(i, Ready):
+            by_ocid.setdefault(i.ocid, {}).setdefault(i.key, i)
+    firsts = {ocid: list(by_key.values()) for ocid, by_key in by_ocid.items()}
+    # a release of an ocid with others here is not its ocid's only one: its lone view would go unused
+    todo = [i for i in batch if isinstance(i, Ready) and i.self_compiled and i.lone is None
+            and len(firsts[i.ocid]) == 1 and firsts[i.ocid][0] is i]
+    groups = [items for items in firsts.values() if len(items) > 1 and items[-1].group is None
+              and all(i.kind == "ocds" for i in items)] if fx is not None else []
+    if not todo and not groups:
         return batch
-    classes = iter(classify_many([lone_view(i.notice) for i in todo]))
+    compiled = [_compiled(items, cast(FxTable, fx)) for items in groups]
+    classes = iter(classify_many([lone_view(i.notice) for i in todo] + [lone_view(n) for n, _ in compiled]))
     done: dict[int, Ready] = {}
     for i in todo:
         features = features_of(i.notice)
         done[id(i)] = replace(i, features=features, link_keys=tuple(sorted(linking_keys(features))),
                               lone=lone_ahead(i.notice, next(classes), packer.notice))
+    for items, (notice, kept) in zip(groups, compiled, strict=True):
+        features = features_of(notice)
+        group = GroupAhead(tuple(i.position for i in items), None if kept is None else pack(json_bytes(kept.stored())),
+                           packer.notice(notice_json(notice)), features, tuple(sorted(linking_keys(features))),
+                           lone_ahead(notice, next(classes), packer.notice))
+        done[id(items[-1])] = replace(items[-1], group=group)
     return [done.get(id(i), i) for i in batch]
+
+
+def _compiled(items: list[Ready], fx: FxTable) -> tuple[Notice, Compiled | None]:
+    """compiled_notice of an ocid's releases, from the items as the store would hand them to the build."""
+    return compiled_notice([StoredRelease(i.kind, i.source, i.notice, payload_packed=i.payload_packed,
+                                          notice_packed=i.notice_packed, self_compiled=i.self_compiled)
+                            for i in items], fx)

@@ -145,10 +145,10 @@ class LocalBatches:
         for item in self._items():
             batch.append(item)
             if len(batch) >= self._job.batch:
-                yield worked_ahead(batch, self.packer or PLAIN) if self._ahead() else batch
+                yield worked_ahead(batch, self.packer or PLAIN, self._job.fx) if self._ahead() else batch
                 batch = []
         if batch:
-            yield worked_ahead(batch, self.packer or PLAIN) if self._ahead() else batch
+            yield worked_ahead(batch, self.packer or PLAIN, self._job.fx) if self._ahead() else batch
         self.summary = self._reader.summary
 
     def close(self) -> None:

@@ -13,31 +13,33 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, cast
 
-import msgspec
 import orjson
 from sqlalchemy import LargeBinary, Table, func, select, text, type_coerce, update
 from sqlalchemy.orm import Session
 
 from kscity.core.classify import classify_many
 from kscity.core.dedupe import DEFAULT_THRESHOLD, NoticeFeatures, compare, features_of, linking_keys
-from kscity.ingest import compile_folding, compiles_to_itself, notice_from_release, release_order
+from kscity.ingest import compile_folding, release_order
 from kscity.model.opportunity import Classification, Notice
 from kscity.model.serialize import notice_json
 from kscity.model.times import utc_naive
 from kscity.services.opportunity_view import (
     ROW_NAMES,
+    Compiled,
     FxTable,
     LoneAhead,
     Packs,
+    StoredRelease,
+    compiled_notice,
     held_features,
-    held_notice,
     merge_notices,
+    notice_of,
     opportunity_row,
     stored_notice,
 )
 from kscity.store.bulk import insert_many
 from kscity.store.chunks import in_chunks
-from kscity.store.packing import pack, unpack
+from kscity.store.packing import pack
 from kscity.store.tables.pipeline import LinkKeyRow, NoticeLinkRow, OpportunityRow, ReleaseRow
 
 MAX_CANDIDATES = 50
@@ -110,79 +112,9 @@ def anonymous(f: NoticeFeatures) -> NoticeFeatures:
     return replace(f, key="", ocid="")
 
 
-@dataclass(frozen=True)
-class StoredRelease:
-    """One stored release of an ocid as the build needs it: read back from the store, or handed over by the
-    ingest that has just stored it (then with its JSON texts, so that nothing is decoded or written twice)."""
-
-    kind: str
-    source: str
-    read_notice: Notice | None  # the release's Notice, or None: decoded from notice_packed when asked (`notice`)
-    payload: dict[str, Any] | None = None  # the release, when at hand as an object
-    payload_packed: bytes | None = None  # or as packed JSON (store.packed), decoded only when a merge needs it
-    notice_packed: bytes | None = None  # the notice as packed JSON (serialize.notice_json, packed), when known
-    self_compiled: bool | None = None  # compiles_to_itself(release), when the reader knows it
-    # features_of(notice), when the reader computed them; written (msgpack) when they came from a reading process, and
-    # read back only if the notice meets candidates (opportunity_view.sent_features)
-    features: NoticeFeatures | bytes | None = None
-    link_keys: tuple[str, ...] | None = None  # linking_keys of those features, sorted
-    lone: LoneAhead | None = None  # lone_view(notice) worked out ahead (its classification, its row's texts)
-
-    @property
-    def notice(self) -> Notice:
-        """The release's Notice. One handed over without it (a reading process's item: ingest_ready.Ready.notice)
-        is decoded only when the build needs more of it than was worked out ahead."""
-        return held_notice(self)
-
-    def release(self) -> dict[str, Any]:
-        """The release as an object."""
-        if self.payload is not None:
-            return self.payload
-        assert self.payload_packed is not None, "a StoredRelease holds its payload as an object or packed JSON"
-        release: dict[str, Any] = orjson.loads(unpack(self.payload_packed))
-        return release
-
-    def compiles_to_itself(self) -> bool:
-        """Whether this release, alone, compiles to what it says (ingest.compiles_to_itself)."""
-        return self.self_compiled if self.self_compiled is not None else compiles_to_itself(self.release())
-
-
 def _notice_text(column: Any) -> Any:
     """A stored notice column selected as its packed bytes, not decoded to a dict (see stored_notice)."""
     return type_coerce(column, LargeBinary)
-
-
-@dataclass(frozen=True)
-class Compiled:
-    """An ocid's compiled release, as its link keeps it (notice_link.compiled) to be extended by an update, and
-    the order key (ingest.release_order) of the last release merged into it."""
-
-    through: tuple[str, str]
-    release: dict[str, Any]
-
-    def stored(self) -> dict[str, Any]:
-        """As the column keeps it."""
-        return {"through": list(self.through), "release": self.release}
-
-    @classmethod
-    def from_stored(cls, kept: dict[str, Any]) -> Compiled:
-        """What `stored` gave, read back."""
-        return cls((str(kept["through"][0]), str(kept["through"][1])), kept["release"])
-
-
-def _compiled_notice(rows: Sequence[StoredRelease], fx: FxTable) -> tuple[Notice, Compiled | None]:
-    """The notice of an ocid's releases (all of them, in storage order), and the compiled release to keep when
-    they were merged and may be extended later."""
-    ocds = [r for r in rows if r.kind == "ocds"]
-    latest = rows[-1].notice
-    if not ocds:
-        return merge_notices([r.notice for r in rows]), None
-    if len(rows) == 1 and ocds[0].compiles_to_itself():
-        return latest, None  # what compiling it would give (checked against ocdsmerge by a test), without the merge
-    releases = sorted((r.release() for r in ocds), key=release_order)
-    compiled, foldable = compile_folding(releases)
-    kept = Compiled(release_order(releases[-1]), compiled) if foldable else None
-    return _notice_of(compiled, ocds[-1].source, latest, fx), kept
 
 
 def _folded_notice(rows: Sequence[StoredRelease], onto: Compiled, fx: FxTable) -> tuple[Notice, Compiled] | None:
@@ -195,15 +127,7 @@ def _folded_notice(rows: Sequence[StoredRelease], onto: Compiled, fx: FxTable) -
     compiled, foldable = compile_folding(releases, onto=onto.release)
     if not foldable:
         return None
-    return _notice_of(compiled, rows[-1].source, rows[-1].notice, fx), Compiled(release_order(releases[-1]), compiled)
-
-
-def _notice_of(compiled: dict[str, Any], source: str, latest: Notice, fx: FxTable) -> Notice:
-    """A compiled release's notice; what it lacks of country, language and buyer taken from the latest release's
-    own notice (whose reader knew the package's publisher)."""
-    notice = notice_from_release(compiled, source=source, fx=fx.lookup)
-    fill = {k: getattr(latest, k) for k in ("country", "language", "buyer") if not getattr(notice, k)}
-    return msgspec.structs.replace(notice, **fill) if fill else notice
+    return notice_of(compiled, rows[-1].source, rows[-1].notice, fx), Compiled(release_order(releases[-1]), compiled)
 
 
 def publisher_of(ocid: str, kind: str) -> str:
@@ -230,7 +154,8 @@ class _Batch:
     keys_of: dict[str, list[str]] = field(default_factory=dict)  # ocid → its blocking keys, to store
     publisher: dict[str, str] = field(default_factory=dict)  # ocid → publisher_of(...), for new links
     updated: dict[str, Any] = field(default_factory=dict)  # ocid → its new compiled notice (JSON, or packed already)
-    compiled: dict[str, Compiled | None] = field(default_factory=dict)  # ocid → its compiled release to keep
+    # ocid → its compiled release to keep (as packed JSON already, when the reading side compiled it: GroupAhead)
+    compiled: dict[str, Compiled | bytes | None] = field(default_factory=dict)
     notices: dict[str, Notice] = field(default_factory=dict)  # ocid → its compiled notice, new links and updated
     # ocid → the lone release whose notice is the ocid's compiled one, for those not decoded (see `notice`)
     lone_releases: dict[str, StoredRelease] = field(default_factory=dict)
@@ -477,9 +402,9 @@ def _new_ids(session: Session, count: int) -> list[int] | None:
     return None
 
 
-def _kept(batch: _Batch, ocid: str) -> dict[str, Any] | None:
+def _kept(batch: _Batch, ocid: str) -> dict[str, Any] | bytes | None:
     kept = batch.compiled.get(ocid)
-    return kept.stored() if kept is not None else None
+    return kept.stored() if isinstance(kept, Compiled) else kept
 
 
 def _worked_ahead(rows: Sequence[StoredRelease]) -> bool:
@@ -562,10 +487,20 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
             prepared.append((ocid, one, None, one_feats, one_keys, publisher_of(ocid, one.kind),
                              (one.source, cast(LoneAhead, one.lone).url)))
             continue
+        group = rows[-1].group
+        if group is not None and ocid not in known:
+            # a new ocid's releases compiled ahead by the reading side (ingest checked they are the ones stored):
+            # taken as a lone release worked out ahead, whose notice is the compiled one
+            one = StoredRelease("ocds", rows[-1].source, None, notice_packed=group.notice_packed,
+                                features=group.features, link_keys=group.link_keys, lone=group.lone)
+            batch.compiled[ocid] = group.compiled
+            prepared.append((ocid, one, None, group.features, group.link_keys, publisher_of(ocid, "ocds"),
+                             (one.source, group.lone.url)))
+            continue
         folded = _folded_notice(rows, onto[ocid], fx) if ocid in onto else None
         if ocid in onto and folded is None:  # an older release, or ocdsmerge warned: compile from the first
             rows = _stored_releases(session, [ocid])[ocid]
-        notice, batch.compiled[ocid] = folded or _compiled_notice(rows, fx)
+        notice, batch.compiled[ocid] = folded or compiled_notice(rows, fx)
         # a lone release's notice is the one the ingest already wrote as JSON and packed, its features read ahead
         lone = rows[-1] if notice is rows[-1].notice else None
         read_ahead = lone.features if lone is not None else None

@@ -8,15 +8,17 @@ neither SQLAlchemy nor the settings for it: its imports took 0.77 s with them, 0
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import msgspec
+import orjson
 
 from kscity.core.dedupe import NoticeFeatures
 from kscity.core.dedupe.features import feature_values
+from kscity.ingest import compile_folding, compiles_to_itself, notice_from_release, release_order
 from kscity.model.opportunity import Classification, Notice
 from kscity.model.serialize import notice_from_json_text, parts_json
 from kscity.store.packing import pack, unpack
@@ -128,6 +130,101 @@ def lone_ahead(notice: Notice, classification: Classification, pack_documents: P
     """A notice's lone view worked out, given the view's classification (classified in batches by the caller);
     its documents packed by `pack_documents` (opportunity_row)."""
     return LoneAhead(classification, opportunity_row(lone_view(notice), pack_documents), notice.source.url)
+
+
+@dataclass(frozen=True)
+class StoredRelease:
+    """One stored release of an ocid as the build needs it: read back from the store, or handed over by the
+    ingest that has just stored it (then with its JSON texts, so that nothing is decoded or written twice)."""
+
+    kind: str
+    source: str
+    read_notice: Notice | None  # the release's Notice, or None: decoded from notice_packed when asked (`notice`)
+    payload: dict[str, Any] | None = None  # the release, when at hand as an object
+    payload_packed: bytes | None = None  # or as packed JSON (store.packed), decoded only when a merge needs it
+    notice_packed: bytes | None = None  # the notice as packed JSON (serialize.notice_json, packed), when known
+    self_compiled: bool | None = None  # compiles_to_itself(release), when the reader knows it
+    # features_of(notice), when the reader computed them; written (msgpack) when they came from a reading process, and
+    # read back only if the notice meets candidates (opportunity_view.sent_features)
+    features: NoticeFeatures | bytes | None = None
+    link_keys: tuple[str, ...] | None = None  # linking_keys of those features, sorted
+    lone: LoneAhead | None = None  # lone_view(notice) worked out ahead (its classification, its row's texts)
+    group: GroupAhead | None = None  # on the last of an ocid's releases, the group of them worked out ahead
+
+    @property
+    def notice(self) -> Notice:
+        """The release's Notice. One handed over without it (a reading process's item: ingest_ready.Ready.notice)
+        is decoded only when the build needs more of it than was worked out ahead."""
+        return held_notice(self)
+
+    def release(self) -> dict[str, Any]:
+        """The release as an object."""
+        if self.payload is not None:
+            return self.payload
+        assert self.payload_packed is not None, "a StoredRelease holds its payload as an object or packed JSON"
+        release: dict[str, Any] = orjson.loads(unpack(self.payload_packed))
+        return release
+
+    def compiles_to_itself(self) -> bool:
+        """Whether this release, alone, compiles to what it says (ingest.compiles_to_itself)."""
+        return self.self_compiled if self.self_compiled is not None else compiles_to_itself(self.release())
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """An ocid's compiled release, as its link keeps it (notice_link.compiled) to be extended by an update, and
+    the order key (ingest.release_order) of the last release merged into it."""
+
+    through: tuple[str, str]
+    release: dict[str, Any]
+
+    def stored(self) -> dict[str, Any]:
+        """As the column keeps it."""
+        return {"through": list(self.through), "release": self.release}
+
+    @classmethod
+    def from_stored(cls, kept: dict[str, Any]) -> Compiled:
+        """What `stored` gave, read back."""
+        return cls((str(kept["through"][0]), str(kept["through"][1])), kept["release"])
+
+
+def compiled_notice(rows: Sequence[StoredRelease], fx: FxTable) -> tuple[Notice, Compiled | None]:
+    """The notice of an ocid's releases (all of them, in storage order), and the compiled release to keep when
+    they were merged and may be extended later. The reading side works it out ahead for an ocid's releases read
+    together (GroupAhead), the build for the rest."""
+    ocds = [r for r in rows if r.kind == "ocds"]
+    latest = rows[-1].notice
+    if not ocds:
+        return merge_notices([r.notice for r in rows]), None
+    if len(rows) == 1 and ocds[0].compiles_to_itself():
+        return latest, None  # what compiling it would give (checked against ocdsmerge by a test), without the merge
+    releases = sorted((r.release() for r in ocds), key=release_order)
+    compiled, foldable = compile_folding(releases)
+    kept = Compiled(release_order(releases[-1]), compiled) if foldable else None
+    return notice_of(compiled, ocds[-1].source, latest, fx), kept
+
+
+def notice_of(compiled: dict[str, Any], source: str, latest: Notice, fx: FxTable) -> Notice:
+    """A compiled release's notice; what it lacks of country, language and buyer taken from the latest release's
+    own notice (whose reader knew the package's publisher)."""
+    notice = notice_from_release(compiled, source=source, fx=fx.lookup)
+    fill = {k: getattr(latest, k) for k in ("country", "language", "buyer") if not getattr(notice, k)}
+    return msgspec.structs.replace(notice, **fill) if fill else notice
+
+
+@dataclass(frozen=True, slots=True)
+class GroupAhead:
+    """What the reading side works out for an ocid of several OCDS releases read in one chunk, as the build would
+    from those releases alone (compiled_notice, its features, its lone view), so that the process that stores does
+    not merge them: it takes this only when the releases it stored for the ocid in a batch are these, in this order
+    (`positions`), and the ocid is new to the store."""
+
+    positions: tuple[str, ...]  # the releases' places in the file, in the order they were read
+    compiled: bytes | None  # the compiled release to keep (Compiled.stored as JSON, packed), or None
+    notice_packed: bytes  # the compiled notice (serialize.notice_json, packed as the file's notices are)
+    features: NoticeFeatures | bytes  # features_of(notice); written (sent_features) once crossed
+    link_keys: tuple[str, ...]  # linking_keys of those features, sorted
+    lone: LoneAhead  # lone_view(notice) worked out
 
 
 def _search_text(n: Notice) -> str:

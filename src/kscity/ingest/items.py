@@ -36,7 +36,7 @@ class ReadError:
         return ReadError, _read_error_values(self)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Accepted:
     """A release, TED notice or row that passed the checks, normalised to a Notice."""
 

@@ -38,7 +38,7 @@ from kscity.services.opportunity_view import (
 from kscity.store.packing import Packer, pack, unpack
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Ready:
     """One accepted release, TED notice or table row, as `services.ingest` stores it."""
 

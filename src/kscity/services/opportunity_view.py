@@ -78,7 +78,7 @@ class HoldsNotice(Protocol):
 
 def held_notice(holder: HoldsNotice) -> Notice:
     """The Notice an item holds, or, when it holds none, its packed text decoded now and kept in `read_notice`
-    (the holders are frozen dataclasses; the Notice is what their packed text says, so nothing else changes)."""
+    (it is what the packed text says, so nothing else changes)."""
     found = holder.read_notice
     if found is None:
         assert holder.notice_packed is not None, "an item holds its Notice or its packed JSON text"
@@ -116,7 +116,7 @@ def lone_view(notice: Notice) -> Notice:
     return merge_notices([notice])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LoneAhead:
     """What the reading side works out for lone_view(notice), so that the process that stores (the busier one)
     does not, nor even decodes the notice: the view's classification, its opportunity row, its link's url."""
@@ -132,7 +132,7 @@ def lone_ahead(notice: Notice, classification: Classification, pack_documents: P
     return LoneAhead(classification, opportunity_row(lone_view(notice), pack_documents), notice.source.url)
 
 
-@dataclass(frozen=True)
+@dataclass
 class StoredRelease:
     """One stored release of an ocid as the build needs it: read back from the store, or handed over by the
     ingest that has just stored it (then with its JSON texts, so that nothing is decoded or written twice)."""
@@ -212,7 +212,7 @@ def notice_of(compiled: dict[str, Any], source: str, latest: Notice, fx: FxTable
     return msgspec.structs.replace(notice, **fill) if fill else notice
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class GroupAhead:
     """What the reading side works out for an ocid of several OCDS releases read in one chunk, as the build would
     from those releases alone (compiled_notice, its features, its lone view), so that the process that stores does

@@ -199,9 +199,9 @@ def cpv_division(code: str) -> str:
     return digits[:2] if digits[:2].isdigit() else ""
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)  # not frozen: a frozen class's __init__ sets each field through object.__setattr__
 class NoticeFeatures:
-    """The comparable values of one notice, computed once."""
+    """The comparable values of one notice, computed once (never changed: pairs of them key a memo)."""
 
     key: str
     ocid: str
@@ -224,7 +224,7 @@ class NoticeFeatures:
     embedding: tuple[float, ...] | None = None
 
     def __reduce__(self) -> tuple[type[NoticeFeatures], tuple[Any, ...]]:
-        # pickled by value: a compiled frozen class cannot be restored field by field, its __setattr__ refuses
+        # pickled by value, a tuple: a compiled class restored field by field would take each through Python
         return (NoticeFeatures, feature_values(self))
 
 

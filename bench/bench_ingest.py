@@ -2,9 +2,10 @@
 
 Same replicated file for all, in one run:
 (a) orjson.loads of the bytes with the cyclic GC off: the floor, parsing alone, each time in a fresh process, as
-    the ingest and `ocdskit compile` are timed (until 2026-11-29 it was timed in this process, and after the
-    ingest this process's heap, left by ocdskit's merge of the parsed file, made the parse take twice as long:
-    10,000-14,000 releases/s against 22,000-26,000 in a fresh process, which flattered the ratio). With the GC on,
+    the ingest and `ocdskit compile` are timed (until 2026-11-29 it was timed in this process). Timed after the
+    ingest, it has run at 10,000-14,000 releases/s against 14,000-26,000 before, in this process and in a fresh
+    one alike, while a fresh parse right after a lone ingest runs as at rest (~24,000): the mean of the two is
+    the baseline, and the fastest parse is worth keeping in mind (BENCHMARKS.md). With the GC on,
     as sessions before the fourth of 2026-11-26 measured it, Python's collector re-scans the growing parsed file
     and takes most of the time, which made the floor look several times slower; both are printed.
 (b) the `ocdskit compile` command on the file (its own streaming parse, ocdsmerge, JSON out; local OCDS 1.1.5

@@ -81,7 +81,7 @@ class Ready:
 
 # a Ready item as it crosses between the processes: its fields in order, but for its Notice (left behind: the
 # storing process decodes it from `notice_packed` if it must), its features written on their own
-# (sent_features), and its lone view as (classification, row, url)
+# (sent_features), its lone view as (classification, row, url), and the group it closes, if any
 _Classified = tuple[str, str | None, float, tuple[str, ...], Literal["code", "text", "none"]]
 _Lone = tuple[_Classified, RowValues, str]
 # a GroupAhead: positions, compiled, notice, features (written), link keys, lone view

@@ -137,10 +137,7 @@ def _store_batch(session: Session, batch: list[Ready | Rejected], report: FileRe
                          "notice": item.notice_packed, "file_id": file_row.id,
                          "position": item.position})
         report.ingested += 1
-        touched.setdefault(item.ocid, []).append(StoredRelease(
-            item.kind, item.source, item.read_notice, payload_packed=item.payload_packed,
-            notice_packed=item.notice_packed, self_compiled=item.self_compiled, features=item.features,
-            link_keys=item.link_keys, lone=item.lone, group=item.group))
+        touched.setdefault(item.ocid, []).append(item.stored())
         stored_at.setdefault(item.ocid, []).append(item.position)
     for ocid, stored in touched.items():  # a group worked out ahead holds only if its releases are those stored
         group = stored[-1].group

@@ -70,6 +70,12 @@ class Ready:
         was worked out ahead (`lone`), and decoding every Notice cost 8 % of that process."""
         return held_notice(self)
 
+    def stored(self) -> StoredRelease:
+        """The item as the build (services.opportunity_build) takes it from the ingest that has just stored it."""
+        return StoredRelease(self.kind, self.source, self.read_notice, payload_packed=self.payload_packed,
+                             notice_packed=self.notice_packed, self_compiled=self.self_compiled,
+                             features=self.features, link_keys=self.link_keys, lone=self.lone, group=self.group)
+
     def payload_json(self) -> bytes:
         """The payload as JSON text."""
         return unpack(self.payload_packed)
@@ -240,6 +246,4 @@ def worked_ahead(batch: list[Ready | Rejected], packer: Packer = PLAIN,
 
 def _compiled(items: list[Ready], fx: FxTable) -> tuple[Notice, Compiled | None]:
     """compiled_notice of an ocid's releases, from the items as the store would hand them to the build."""
-    return compiled_notice([StoredRelease(i.kind, i.source, i.notice, payload_packed=i.payload_packed,
-                                          notice_packed=i.notice_packed, self_compiled=i.self_compiled)
-                            for i in items], fx)
+    return compiled_notice([i.stored() for i in items], fx)

@@ -407,11 +407,20 @@ def _kept(batch: _Batch, ocid: str) -> dict[str, Any] | bytes | None:
     return kept.stored() if isinstance(kept, Compiled) else kept
 
 
-def _worked_ahead(rows: Sequence[StoredRelease]) -> bool:
-    """Whether an ocid's releases are one release whose compiled notice and lone view the reading side worked
-    out: one OCDS release that compiles to itself, with its linkage features and its lone view."""
-    return (len(rows) == 1 and rows[0].kind == "ocds" and rows[0].features is not None
-            and rows[0].lone is not None and rows[0].notice_packed is not None and rows[0].compiles_to_itself())
+def _worked_out(rows: Sequence[StoredRelease], new: bool) -> tuple[StoredRelease, bytes | None] | None:
+    """What the reading side worked out for an ocid's releases, as one release whose notice is the ocid's compiled
+    one (with its linkage features and lone view), and the compiled release to keep: a lone OCDS release that
+    compiles to itself; or, for a `new` ocid, its releases compiled ahead (GroupAhead: ingest checked they are the
+    ones it stored). None when the build works it out itself."""
+    one = rows[0]
+    if (len(rows) == 1 and one.kind == "ocds" and one.features is not None and one.lone is not None
+            and one.notice_packed is not None and one.compiles_to_itself()):
+        return one, None
+    group = rows[-1].group
+    if group is None or not new:
+        return None
+    return StoredRelease("ocds", rows[-1].source, None, notice_packed=group.notice_packed, features=group.features,
+                         link_keys=group.link_keys, lone=group.lone), group.compiled
 
 
 def _releases_of(session: Session, wanted: list[str], fresh: Mapping[str, Sequence[StoredRelease]],
@@ -477,25 +486,15 @@ def rebuild_opportunities(*, session: Session, ocids: Iterable[str], fx: FxTable
         rows = releases.get(ocid)
         if not rows:
             continue
-        if ocid not in onto and _worked_ahead(rows):
-            # a lone release worked out ahead: its notice is the compiled one (_compiled_notice), and nothing
-            # below needs more of it than its features (maybe still written: only candidates need them), its blocking
-            # keys, its link's url and its opportunity row, all at hand
-            one, one_feats = rows[0], cast(NoticeFeatures | bytes, rows[0].features)
-            batch.compiled[ocid] = None
+        ahead = _worked_out(rows, ocid not in known) if ocid not in onto else None
+        if ahead is not None:
+            # worked out ahead: its notice is the compiled one (compiled_notice), and nothing below needs more of it
+            # than its features (maybe still written: only candidates need them), its blocking keys, its link's url
+            # and its opportunity row, all at hand
+            one, batch.compiled[ocid] = ahead
             one_keys = cast(tuple[str, ...], one.link_keys) if ocid not in known else ()
-            prepared.append((ocid, one, None, one_feats, one_keys, publisher_of(ocid, one.kind),
-                             (one.source, cast(LoneAhead, one.lone).url)))
-            continue
-        group = rows[-1].group
-        if group is not None and ocid not in known:
-            # a new ocid's releases compiled ahead by the reading side (ingest checked they are the ones stored):
-            # taken as a lone release worked out ahead, whose notice is the compiled one
-            one = StoredRelease("ocds", rows[-1].source, None, notice_packed=group.notice_packed,
-                                features=group.features, link_keys=group.link_keys, lone=group.lone)
-            batch.compiled[ocid] = group.compiled
-            prepared.append((ocid, one, None, group.features, group.link_keys, publisher_of(ocid, "ocds"),
-                             (one.source, group.lone.url)))
+            prepared.append((ocid, one, None, cast(NoticeFeatures | bytes, one.features), one_keys,
+                             publisher_of(ocid, one.kind), (one.source, cast(LoneAhead, one.lone).url)))
             continue
         folded = _folded_notice(rows, onto[ocid], fx) if ocid in onto else None
         if ocid in onto and folded is None:  # an older release, or ocdsmerge warned: compile from the first
